@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { CommandAction, NodeCommandAck } from './mqtt-topics.ts';
+import { EpochMs, NodeId, Reading } from './reading.ts';
+import { RejectReason } from './reject-reason.ts';
+
+export const MAX_BATCH_READINGS = 10_000;
+
+export const BatchId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'batch ids are 1-128 of [A-Za-z0-9_-]');
+
+/** A node's answer to a command, carried up to the cloud. */
+export const CommandAckUp = NodeCommandAck.extend({ node: NodeId, ts: EpochMs });
+export type CommandAckUp = z.infer<typeof CommandAckUp>;
+
+/** What the gateway says about itself with every batch. */
+export const GatewayHealth = z.object({
+  uptimeSec: z.number().nonnegative(),
+  rssBytes: z.number().int().nonnegative(),
+  queueDepth: z.number().int().nonnegative(),
+  oldestUnsentTs: EpochMs.nullable(),
+  readingsIn: z.number().int().nonnegative(),
+  readingsOut: z.number().int().nonnegative(),
+  droppedByCap: z.number().int().nonnegative(),
+  rejects: z.partialRecord(RejectReason, z.number().int().nonnegative()),
+});
+export type GatewayHealth = z.infer<typeof GatewayHealth>;
+
+export const IngestBatch = z.object({
+  batchId: BatchId,
+  readings: z.array(Reading).max(MAX_BATCH_READINGS),
+  acks: z.array(CommandAckUp).max(1_000).default([]),
+  health: GatewayHealth.optional(),
+});
+export type IngestBatch = z.infer<typeof IngestBatch>;
+
+/** A command waiting for a gateway, as it travels down. */
+export const GatewayCommand = z.object({
+  id: z.string().min(1).max(128),
+  node: NodeId,
+  action: CommandAction,
+  durationSec: z.number().int().positive().max(86_400).optional(),
+});
+export type GatewayCommand = z.infer<typeof GatewayCommand>;
+
+export const IngestReply = z.object({
+  batchId: BatchId,
+  accepted: z.number().int().nonnegative(),
+  duplicate: z.boolean(),
+  commands: z.array(GatewayCommand),
+});
+export type IngestReply = z.infer<typeof IngestReply>;
