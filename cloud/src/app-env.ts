@@ -1,0 +1,25 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import type { MetricsRegistry } from './metrics-registry.ts';
+import type { MetadataStore, Person } from './stores/metadata-store.ts';
+import type { TelemetryStore } from './stores/telemetry-store.ts';
+
+/** What every route can reach: the stores, the logger, the counters and the limits. */
+export type CloudDeps = {
+  telemetry: TelemetryStore;
+  meta: MetadataStore;
+  log: Logger;
+  metrics: MetricsRegistry;
+  maxBodyBytes: number;
+  now: () => number;
+};
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    gateway: string;
+    person: Person;
+  };
+};
+
+export type CloudApp = OpenAPIHono<AppEnv>;

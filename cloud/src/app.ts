@@ -1,0 +1,45 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { toIssues } from '@ruong/shared';
+import { requestId } from 'hono/request-id';
+import { ApiError } from './api-error.ts';
+import type { AppEnv, CloudApp, CloudDeps } from './app-env.ts';
+import { dashboardPage } from './dashboard-page.ts';
+import { errorHandler } from './error-handler.ts';
+import { registerGateways } from './routes/gateways.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerIngest } from './routes/ingest.ts';
+import { registerNodes } from './routes/nodes.ts';
+import { registerReadings } from './routes/readings.ts';
+
+/** The cloud's HTTP API: every route, the OpenAPI document generated from their zod schemas, one error shape. */
+export function createApp(deps: CloudDeps): CloudApp {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw new ApiError('bad_request', 'the request is not valid', { issues: toIssues(result.error) });
+    },
+  });
+  const countRequests = deps.metrics.counter('ruong_http_requests_total', 'HTTP requests, by status');
+  app.use(requestId());
+  app.use(async (c, next) => {
+    await next();
+    countRequests({ status: String(c.res.status) });
+  });
+
+  registerHealth(app, deps);
+  registerIngest(app, deps);
+  registerReadings(app, deps);
+  registerNodes(app, deps);
+  registerGateways(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Ruộng cloud API', version: '1', description: 'Telemetry ingest and reads for Ruộng gateways and people.' },
+  });
+  app.get('/', (c) => c.html(dashboardPage));
+  app.notFound((c) => {
+    throw new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError(errorHandler(deps.log));
+  return app;
+}

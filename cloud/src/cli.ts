@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { startCloud } from './cloud.ts';
+import { parseCloudConfig } from './config.ts';
+import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
+import { hashToken, newToken } from './tokens.ts';
+import { NodeId } from '@ruong/shared';
+
+const HELP = `ruong-cloud — the Ruộng cloud API
+
+Usage:
+  ruong-cloud                         run the API (and the status page at /)
+  ruong-cloud register-gateway <id>   register a gateway and print its token once
+  ruong-cloud --help
+
+Environment:
+  RUONG_PORT            HTTP port (default 8080; a free one is picked if 8080 is taken)
+  RUONG_HOST            address to listen on (default 0.0.0.0)
+  RUONG_DATA_DIR        where the embedded stores live (default .ruong-data)
+  RUONG_ADMIN_TOKEN     the admin API token; without it the first start creates one and prints it once
+  RUONG_MAX_BODY_BYTES  largest request body after inflating gzip (default 8 MiB)
+  RUONG_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`ruong-cloud: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (args.values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let config;
+  try {
+    config = parseCloudConfig(process.env);
+  } catch (err) {
+    fail(`bad setting ${(err as Error).message}`);
+  }
+  const [command, id] = args.positionals;
+  if (command === 'register-gateway') {
+    if (!id || !NodeId.safeParse(id).success) fail('register-gateway needs a gateway id like field-gw-1 ([a-z0-9][a-z0-9_-]{0,63})');
+    const meta = new SqliteMetadataStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+    const token = newToken('rgw');
+    const created = meta.createGateway(id, id, hashToken(token), Date.now()) || meta.setGatewayToken(id, hashToken(token));
+    meta.close();
+    if (!created) fail(`could not register ${id}`);
+    process.stdout.write(`${token}\n`);
+    return;
+  }
+  if (command !== undefined && command !== 'serve') fail(`unknown command "${command}"; see --help`);
+
+  const log = pino({ name: 'ruong-cloud', level: config.RUONG_LOG_LEVEL });
+  let cloud;
+  try {
+    cloud = await startCloud(config, log);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`RUONG_PORT ${config.RUONG_PORT} is taken; choose another port`);
+    fail(e.message);
+  }
+  if (cloud.createdAdminToken) process.stderr.write(`Admin token (shown once, keep it): ${cloud.createdAdminToken}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await cloud.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,72 @@
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { CloudApp, CloudDeps } from './app-env.ts';
+import { DEFAULT_PORT, type CloudConfig } from './config.ts';
+import { listen } from './listen.ts';
+import { MetricsRegistry } from './metrics-registry.ts';
+import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
+import { SqliteTelemetryStore } from './stores/sqlite-telemetry-store.ts';
+import type { TelemetryStore } from './stores/telemetry-store.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export type Cloud = {
+  app: CloudApp;
+  deps: CloudDeps;
+  url: string;
+  port: number;
+  /** Set only when this start created the admin token: it is shown once and stored hashed. */
+  createdAdminToken: string | undefined;
+  close(): Promise<void>;
+};
+
+const LEDGER_DAYS = 14;
+
+export async function startCloud(config: CloudConfig, log: Logger, options: { telemetry?: TelemetryStore } = {}): Promise<Cloud> {
+  const meta = new SqliteMetadataStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+  const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(config.RUONG_DATA_DIR, 'telemetry.db'));
+  const deps: CloudDeps = { telemetry, meta, log, metrics: new MetricsRegistry(), maxBodyBytes: config.RUONG_MAX_BODY_BYTES, now: Date.now };
+
+  let createdAdminToken: string | undefined;
+  if (config.RUONG_ADMIN_TOKEN) meta.setAdminToken(hashToken(config.RUONG_ADMIN_TOKEN));
+  else if (!meta.hasAdminToken()) {
+    createdAdminToken = newToken('radm');
+    meta.setAdminToken(hashToken(createdAdminToken));
+  }
+  const pruned = meta.pruneBatches(Date.now() - LEDGER_DAYS * 86_400_000);
+  if (pruned) log.info({ pruned }, 'forgot old ingest ledger entries');
+
+  const app = createApp(deps);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  let port: number;
+  try {
+    port = await listen(server, config.RUONG_PORT ?? DEFAULT_PORT, config.RUONG_HOST);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || config.RUONG_PORT !== undefined) {
+      meta.close();
+      await telemetry.close();
+      throw err;
+    }
+    port = await listen(server, 0, config.RUONG_HOST);
+    log.warn({ taken: DEFAULT_PORT, port }, `port ${DEFAULT_PORT} is taken; listening on ${port} instead (set RUONG_PORT to choose)`);
+  }
+  const host = config.RUONG_HOST === '0.0.0.0' ? '127.0.0.1' : config.RUONG_HOST;
+  const url = `http://${host}:${port}`;
+  log.info({ url, telemetryStore: telemetry.kind }, 'cloud listening');
+
+  return {
+    app,
+    deps,
+    url,
+    port,
+    createdAdminToken,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await telemetry.close();
+      meta.close();
+    },
+  };
+}

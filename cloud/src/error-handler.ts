@@ -1,0 +1,25 @@
+import type { ApiErrorBody } from '@ruong/shared';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { ApiError } from './api-error.ts';
+
+/** Renders every error as `{"error": {code, message, issues?, requestId}}`; unknown errors are 500s, logged with their cause. */
+export function errorHandler(log: Logger) {
+  return (err: Error, c: Context) => {
+    const requestId = c.get('requestId') as string | undefined;
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err instanceof HTTPException && err.status === 413) apiError = new ApiError('payload_too_large', err.message || 'request body is too large');
+    else if (err instanceof HTTPException && err.status < 500) apiError = new ApiError('bad_request', err.message || 'bad request');
+    else {
+      log.error({ err, requestId, path: c.req.path }, 'unhandled error');
+      apiError = new ApiError('internal', 'internal error');
+    }
+    const body: ApiErrorBody = {
+      error: { code: apiError.code, message: apiError.message, ...(apiError.issues && { issues: apiError.issues }), ...(requestId && { requestId }) },
+    };
+    for (const [k, v] of Object.entries(apiError.headers)) c.header(k, v);
+    return c.json(body, apiError.status);
+  };
+}

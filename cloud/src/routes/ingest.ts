@@ -1,0 +1,62 @@
+import { createRoute } from '@hono/zod-openapi';
+import { IngestBatch, IngestReply } from '@ruong/shared';
+import { ApiError } from '../api-error.ts';
+import type { CloudApp, CloudDeps } from '../app-env.ts';
+import { requireGateway } from '../auth.ts';
+import { inflatedBody } from '../request-body.ts';
+import { errorResponses, json } from './responses.ts';
+
+/** How long a gateway should wait before retrying when the telemetry store is down. */
+const RETRY_AFTER_SEC = 5;
+
+export function registerIngest(app: CloudApp, deps: CloudDeps): void {
+  const route = createRoute({
+    method: 'post',
+    path: '/api/v1/ingest',
+    summary: 'Upload a batch of readings from a gateway',
+    description:
+      'Idempotent by batchId: a batch sent again is stored once and answered 200 with duplicate=true. ' +
+      'The body may be gzip (Content-Encoding: gzip); the size limit applies to the inflated body.',
+    security: [{ bearer: [] }],
+    middleware: [requireGateway(deps), inflatedBody(deps.maxBodyBytes)] as const,
+    request: { body: { content: { 'application/json': { schema: IngestBatch } }, required: true } },
+    responses: {
+      200: json(IngestReply, 'Stored (or already stored); commands waiting for this gateway'),
+      ...errorResponses(400, 401, 413, 415, 503),
+    },
+  });
+  const countBatch = deps.metrics.counter('ruong_ingest_batches_total', 'Batches received, by result');
+  const countReadings = deps.metrics.counter('ruong_ingest_readings_total', 'Readings stored');
+
+  app.openapi(route, async (c) => {
+    const gateway = c.get('gateway');
+    const batch = c.req.valid('json');
+    const now = deps.now();
+    const seen = deps.meta.batchAccepted(gateway, batch.batchId);
+    if (seen !== undefined) {
+      deps.meta.recordContact(gateway, now, batch.health);
+      countBatch({ result: 'duplicate' });
+      return c.json({ batchId: batch.batchId, accepted: seen, duplicate: true, commands: [] }, 200);
+    }
+    try {
+      await deps.telemetry.write(batch.readings);
+    } catch (err) {
+      countBatch({ result: 'store_unavailable' });
+      deps.log.warn({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
+      throw new ApiError('store_unavailable', `telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, {
+        headers: { 'Retry-After': String(RETRY_AFTER_SEC) },
+        cause: err,
+      });
+    }
+    const lastSeen = new Map<string, number>();
+    for (const r of batch.readings) if ((lastSeen.get(r.node) ?? 0) < r.ts) lastSeen.set(r.node, r.ts);
+    deps.meta.touchNodes(gateway, lastSeen);
+    // Only now, after the readings are stored, is the batch on the ledger and acknowledged.
+    deps.meta.recordBatch(gateway, batch.batchId, batch.readings.length, now);
+    deps.meta.recordContact(gateway, now, batch.health);
+    countBatch({ result: 'stored' });
+    countReadings({}, batch.readings.length);
+    deps.log.debug({ gateway, batchId: batch.batchId, readings: batch.readings.length, acks: batch.acks.length }, 'batch stored');
+    return c.json({ batchId: batch.batchId, accepted: batch.readings.length, duplicate: false, commands: [] }, 200);
+  });
+}

@@ -1,0 +1,22 @@
+import { ApiErrorBody } from '@ruong/shared';
+
+const DESCRIPTIONS = {
+  400: 'Invalid request: `issues` lists each path and what is wrong with it',
+  401: 'Missing or wrong token',
+  404: 'Not found',
+  409: 'Already exists',
+  413: 'Body too large (after inflating gzip)',
+  415: 'Unsupported Content-Encoding',
+  503: 'A store is unavailable; retry after the Retry-After header',
+} as const;
+
+/** OpenAPI entries for the error statuses a route can answer, all with the one error shape. */
+export function errorResponses<S extends keyof typeof DESCRIPTIONS>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { 'application/json': { schema: ApiErrorBody } } }]),
+  ) as unknown as Record<S, { description: string; content: { 'application/json': { schema: typeof ApiErrorBody } } }>;
+}
+
+export function json<T>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}

@@ -1,0 +1,29 @@
+import type { GatewayHealth } from '@ruong/shared';
+
+export type GatewayRecord = { id: string; name: string; createdAt: number; lastContact: number | null; health: GatewayHealth | null };
+export type NodeRecord = { node: string; gateway: string; lastSeen: number };
+export type Role = 'admin';
+export type Person = { name: string; role: Role };
+
+/** Registry, credentials and the ingest ledger: everything the cloud keeps that is not telemetry. */
+export interface MetadataStore {
+  createGateway(id: string, name: string, tokenHash: string, now: number): boolean;
+  setGatewayToken(id: string, tokenHash: string): boolean;
+  gatewayByTokenHash(tokenHash: string): string | undefined;
+  listGateways(): GatewayRecord[];
+  recordContact(gateway: string, now: number, health: GatewayHealth | undefined): void;
+
+  hasAdminToken(): boolean;
+  setAdminToken(tokenHash: string): void;
+  personByTokenHash(tokenHash: string): Person | undefined;
+
+  /** The number of readings a batch was acknowledged with, if it was seen before. */
+  batchAccepted(gateway: string, batchId: string): number | undefined;
+  recordBatch(gateway: string, batchId: string, accepted: number, now: number): void;
+  /** Forgets ledger entries older than `before`: a gateway retries within hours, not weeks. */
+  pruneBatches(before: number): number;
+
+  touchNodes(gateway: string, lastSeen: ReadonlyMap<string, number>): void;
+  listNodes(): NodeRecord[];
+  close(): void;
+}

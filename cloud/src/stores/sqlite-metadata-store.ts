@@ -1,0 +1,108 @@
+import type { GatewayHealth } from '@ruong/shared';
+import type { DatabaseSync } from 'node:sqlite';
+import type { GatewayRecord, MetadataStore, NodeRecord, Person } from './metadata-store.ts';
+import { openSqlite, transaction } from './sqlite.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS gateways (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL, last_contact INTEGER, health TEXT
+);
+CREATE TABLE IF NOT EXISTS people_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+  gateway TEXT NOT NULL, batch_id TEXT NOT NULL, accepted INTEGER NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (gateway, batch_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS batches_at ON batches (at);
+CREATE TABLE IF NOT EXISTS nodes (node TEXT PRIMARY KEY, gateway TEXT NOT NULL, last_seen INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+type GatewayRow = { id: string; name: string; created_at: number; last_contact: number | null; health: string | null };
+
+export class SqliteMetadataStore implements MetadataStore {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    this.#db = openSqlite(file);
+    this.#db.exec(SCHEMA);
+  }
+
+  createGateway(id: string, name: string, tokenHash: string, now: number): boolean {
+    const r = this.#db.prepare('INSERT OR IGNORE INTO gateways (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, tokenHash, now);
+    return r.changes === 1;
+  }
+
+  setGatewayToken(id: string, tokenHash: string): boolean {
+    return this.#db.prepare('UPDATE gateways SET token_hash = ? WHERE id = ?').run(tokenHash, id).changes === 1;
+  }
+
+  gatewayByTokenHash(tokenHash: string): string | undefined {
+    const row = this.#db.prepare('SELECT id FROM gateways WHERE token_hash = ?').get(tokenHash) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  listGateways(): GatewayRecord[] {
+    const rows = this.#db.prepare('SELECT id, name, created_at, last_contact, health FROM gateways ORDER BY id').all() as GatewayRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      lastContact: r.last_contact,
+      health: r.health ? (JSON.parse(r.health) as GatewayHealth) : null,
+    }));
+  }
+
+  recordContact(gateway: string, now: number, health: GatewayHealth | undefined): void {
+    this.#db
+      .prepare('UPDATE gateways SET last_contact = ?, health = coalesce(?, health) WHERE id = ?')
+      .run(now, health ? JSON.stringify(health) : null, gateway);
+  }
+
+  hasAdminToken(): boolean {
+    return this.#db.prepare("SELECT 1 FROM people_tokens WHERE role = 'admin'").get() !== undefined;
+  }
+
+  setAdminToken(tokenHash: string): void {
+    transaction(this.#db, () => {
+      this.#db.prepare("DELETE FROM people_tokens WHERE name = 'admin'").run();
+      this.#db.prepare("INSERT INTO people_tokens (token_hash, name, role) VALUES (?, 'admin', 'admin')").run(tokenHash);
+    });
+  }
+
+  personByTokenHash(tokenHash: string): Person | undefined {
+    return this.#db.prepare('SELECT name, role FROM people_tokens WHERE token_hash = ?').get(tokenHash) as Person | undefined;
+  }
+
+  batchAccepted(gateway: string, batchId: string): number | undefined {
+    const row = this.#db.prepare('SELECT accepted FROM batches WHERE gateway = ? AND batch_id = ?').get(gateway, batchId) as
+      | { accepted: number }
+      | undefined;
+    return row?.accepted;
+  }
+
+  recordBatch(gateway: string, batchId: string, accepted: number, now: number): void {
+    this.#db.prepare('INSERT OR IGNORE INTO batches (gateway, batch_id, accepted, at) VALUES (?, ?, ?, ?)').run(gateway, batchId, accepted, now);
+  }
+
+  pruneBatches(before: number): number {
+    return Number(this.#db.prepare('DELETE FROM batches WHERE at < ?').run(before).changes);
+  }
+
+  touchNodes(gateway: string, lastSeen: ReadonlyMap<string, number>): void {
+    const stmt = this.#db.prepare(
+      `INSERT INTO nodes (node, gateway, last_seen) VALUES (?, ?, ?)
+       ON CONFLICT DO UPDATE SET gateway = excluded.gateway, last_seen = max(last_seen, excluded.last_seen)`,
+    );
+    transaction(this.#db, () => {
+      for (const [node, ts] of lastSeen) stmt.run(node, gateway, ts);
+    });
+  }
+
+  listNodes(): NodeRecord[] {
+    return this.#db.prepare('SELECT node, gateway, last_seen AS lastSeen FROM nodes ORDER BY node').all() as NodeRecord[];
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

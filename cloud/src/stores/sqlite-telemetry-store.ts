@@ -1,0 +1,114 @@
+import type { Reading, Series } from '@ruong/shared';
+import { metricUnit } from '@ruong/shared';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqlite, transaction } from './sqlite.ts';
+import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS readings (
+  node TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
+  PRIMARY KEY (node, metric, ts)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest (
+  node TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
+  PRIMARY KEY (node, metric)
+) WITHOUT ROWID;
+`;
+
+const AGG_SQL = { mean: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', last: 'value' } as const;
+
+type Row = { node: string; metric: string; t: number; value: number };
+
+/** The embedded telemetry store: one SQLite file, no server to run. */
+export class SqliteTelemetryStore implements TelemetryStore {
+  readonly kind = 'sqlite';
+  readonly #db: DatabaseSync;
+  readonly #insert: StatementSync;
+  readonly #upsertLatest: StatementSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(file: string) {
+    this.#db = openSqlite(file);
+    this.#db.exec(SCHEMA);
+    this.#insert = this.#db.prepare(
+      'INSERT INTO readings (node, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+    );
+    this.#upsertLatest = this.#db.prepare(
+      `INSERT INTO latest (node, metric, ts, value) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts >= latest.ts`,
+    );
+  }
+
+  async write(readings: readonly Reading[]): Promise<void> {
+    // Only the newest reading of each series in the batch can move `latest`.
+    const newest = new Map<string, Reading>();
+    for (const r of readings) {
+      const key = `${r.node}\u0000${r.metric}`;
+      const seen = newest.get(key);
+      if (!seen || r.ts >= seen.ts) newest.set(key, r);
+    }
+    transaction(this.#db, () => {
+      for (const r of readings) this.#insert.run(r.node, r.metric, r.ts, r.value);
+      for (const r of newest.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
+    });
+  }
+
+  async query(q: SeriesQuery): Promise<Series[]> {
+    const where = ['ts >= ?', 'ts < ?'];
+    const params: (string | number)[] = [q.from, q.to];
+    if (q.nodes?.length) {
+      where.push(`node IN (${q.nodes.map(() => '?').join(',')})`);
+      params.push(...q.nodes);
+    }
+    if (q.metrics?.length) {
+      where.push(`metric IN (${q.metrics.map(() => '?').join(',')})`);
+      params.push(...q.metrics);
+    }
+    let sql: string;
+    if (q.every) {
+      const every = Math.trunc(q.every);
+      const agg = q.agg ?? 'mean';
+      // For `last`, SQLite returns the bare `value` column from the row holding max(ts).
+      const lastTs = agg === 'last' ? ', max(ts) AS lastTs' : '';
+      sql = `SELECT node, metric, (ts / ${every}) * ${every} AS t, ${AGG_SQL[agg]} AS value${lastTs}
+             FROM readings WHERE ${where.join(' AND ')} GROUP BY node, metric, t ORDER BY node, metric, t`;
+    } else {
+      sql = `SELECT node, metric, ts AS t, value FROM readings WHERE ${where.join(' AND ')} ORDER BY node, metric, ts`;
+    }
+    const rows = this.#statement(sql).all(...params) as Row[];
+    const series: Series[] = [];
+    let current: Series | undefined;
+    for (const row of rows) {
+      if (!current || current.node !== row.node || current.metric !== row.metric) {
+        current = { node: row.node, metric: row.metric, unit: metricUnit(row.metric), points: [] };
+        series.push(current);
+      }
+      current.points.push([row.t, row.value]);
+    }
+    return series;
+  }
+
+  async latest(nodes?: readonly string[]): Promise<LatestValue[]> {
+    const filter = nodes?.length ? `WHERE node IN (${nodes.map(() => '?').join(',')})` : '';
+    const sql = `SELECT node, metric, ts, value FROM latest ${filter} ORDER BY node, metric`;
+    return this.#statement(sql).all(...(nodes ?? [])) as LatestValue[];
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #statement(sql: string): StatementSync {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql);
+      if (this.#statements.size > 256) this.#statements.clear();
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
