@@ -6,3 +6,4 @@ export * from './reading.ts';
 export * from './readings-query.ts';
 export * from './reject-reason.ts';
 export * from './serial-codec.ts';
+export * from './mqtt-codec.ts';

@@ -1,0 +1,91 @@
+import type { GatewayHealth } from '@ruong/shared';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.ts';
+import { BrokerClient } from './inputs/broker-client.ts';
+import { EmbeddedBroker } from './inputs/embedded-broker.ts';
+import { MqttMessages } from './inputs/mqtt-messages.ts';
+import { SerialInput } from './inputs/serial-input.ts';
+import { Intake } from './intake.ts';
+import { Outbox } from './outbox.ts';
+import { Uploader } from './uploader.ts';
+
+export type Gateway = {
+  intake: Intake;
+  outbox: Outbox;
+  uploader: Uploader;
+  serial: SerialInput[];
+  broker: EmbeddedBroker | undefined;
+  brokerClient: BrokerClient | undefined;
+  health(): GatewayHealth;
+  stop(): Promise<void>;
+};
+
+const HEALTH_LOG_MS = 60_000;
+
+/** Starts every part of the gateway: outbox first, so nothing is read before it has a place to go. */
+export async function startGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
+  const started = Date.now();
+  const outbox = new Outbox(join(config.dataDir, 'outbox.db'), {
+    maxBytes: config.outbox.maxBytes,
+    commitIntervalMs: config.outbox.commitIntervalMs,
+    onDrop: (dropped, oldestTs) => log.warn({ dropped, oldestTs, maxBytes: config.outbox.maxBytes }, 'outbox full: dropped the oldest unsent readings'),
+  });
+  const intake = new Intake(outbox, log.child({ component: 'intake' }));
+
+  const health = (): GatewayHealth => {
+    const { depth, oldestTs } = outbox.backlog();
+    return {
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+      rssBytes: process.memoryUsage.rss(),
+      queueDepth: depth,
+      oldestUnsentTs: oldestTs,
+      readingsIn: intake.readingsIn,
+      readingsOut: uploader.readingsOut,
+      droppedByCap: outbox.droppedByCap,
+      rejects: { ...intake.rejects },
+    };
+  };
+  const uploader = new Uploader(outbox, config.cloud, log.child({ component: 'uploader' }), health);
+
+  const known = Object.keys(config.nodes).length ? new Set(Object.keys(config.nodes)) : undefined;
+  const messages = new MqttMessages(intake, log.child({ component: 'mqtt' }), known);
+  let broker: EmbeddedBroker | undefined;
+  let brokerClient: BrokerClient | undefined;
+  const serial = config.serial.map((s) => new SerialInput(s, intake, log));
+  try {
+    if (config.mqtt.mode === 'embedded') {
+      broker = new EmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, nodes: config.nodes }, messages, log);
+      await broker.start();
+    } else if (config.mqtt.mode === 'client') {
+      const { url, username, password } = config.mqtt;
+      brokerClient = new BrokerClient({ url, username, password, clientId: `ruong-gateway-${config.gatewayId}` }, messages, log);
+      brokerClient.start();
+    }
+  } catch (err) {
+    outbox.close();
+    throw err;
+  }
+  for (const s of serial) s.start();
+  uploader.start();
+  const healthTimer = setInterval(() => log.info({ health: health() }, 'gateway health'), HEALTH_LOG_MS);
+  healthTimer.unref();
+  log.info({ gatewayId: config.gatewayId, serial: config.serial.length, mqtt: config.mqtt.mode }, 'gateway started');
+
+  return {
+    intake,
+    outbox,
+    uploader,
+    serial,
+    broker,
+    brokerClient,
+    health,
+    async stop() {
+      clearInterval(healthTimer);
+      await Promise.all([...serial.map((s) => s.stop()), broker?.stop(), brokerClient?.stop()]);
+      await uploader.stop();
+      outbox.close();
+      log.info('gateway stopped');
+    },
+  };
+}

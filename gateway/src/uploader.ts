@@ -1,0 +1,169 @@
+import { IngestReply, type GatewayHealth, type IngestBatch } from '@ruong/shared';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { backoffDelay } from './backoff.ts';
+import type { Outbox, OutboxBatch } from './outbox.ts';
+
+const gzipAsync = promisify(gzip);
+
+export type UploaderOptions = {
+  url: string;
+  token: string;
+  batchMaxReadings: number;
+  batchMaxAgeMs: number;
+  requestTimeoutMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** With nothing to send, health still goes up this often, so the cloud knows the gateway lives. */
+  heartbeatMs: number;
+};
+
+export type UploadedEvent = { batchId: string; readings: number; duplicate: boolean };
+
+/** What the cloud's answer means for the batch. */
+class UploadError extends Error {
+  readonly kind: 'retry' | 'too_large' | 'invalid';
+  constructor(kind: UploadError['kind'], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/**
+ * Moves the outbox to the cloud: one batch at a time, formed when enough readings wait or the oldest
+ * has waited long enough; gzip; the same batch id on every retry; exponential backoff with jitter.
+ * Readings leave the outbox only when the cloud answered 200 for their batch.
+ */
+export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: [Error] }> {
+  readonly #outbox: Outbox;
+  readonly #options: UploaderOptions;
+  readonly #log: Logger;
+  readonly #health: () => GatewayHealth;
+  readonly #abort = new AbortController();
+  #batchMax: number;
+  #waitingSince: number | undefined;
+  #lastSent = Date.now();
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  readingsOut = 0;
+  linkUp = false;
+
+  constructor(outbox: Outbox, options: UploaderOptions, log: Logger, health: () => GatewayHealth) {
+    super();
+    this.#outbox = outbox;
+    this.#options = options;
+    this.#log = log;
+    this.#health = health;
+    this.#batchMax = options.batchMaxReadings;
+    outbox.onCommitted(() => {
+      this.#waitingSince ??= Date.now();
+      this.#wake?.();
+    });
+  }
+
+  start(): void {
+    if (this.#outbox.backlog().depth > 0) this.#waitingSince = 0;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    let attempt = 0;
+    while (!this.#abort.signal.aborted) {
+      const batch = this.#due();
+      if (!batch) {
+        await this.#sleep(this.#untilDue(), true);
+        continue;
+      }
+      try {
+        const reply = await this.#send(batch);
+        if (batch.readings.length > 0) this.#outbox.ack(batch.batchId);
+        this.readingsOut += batch.readings.length;
+        this.#lastSent = Date.now();
+        if (this.#outbox.backlog().depth === 0) this.#waitingSince = undefined;
+        if (!this.linkUp || attempt > 0) this.#log.info({ batchId: batch.batchId }, 'cloud link up');
+        this.linkUp = true;
+        attempt = 0;
+        this.emit('uploaded', { batchId: batch.batchId, readings: batch.readings.length, duplicate: reply.duplicate });
+      } catch (err) {
+        if (this.#abort.signal.aborted) break;
+        const e = err as Error;
+        this.linkUp = false;
+        this.emit('failed', e);
+        if (e instanceof UploadError && e.kind === 'too_large' && this.#batchMax > 1) {
+          this.#batchMax = Math.ceil(this.#batchMax / 2);
+          this.#outbox.dissolve(batch.batchId);
+          this.#log.warn({ batchId: batch.batchId, batchMax: this.#batchMax }, 'cloud refused the batch as too large; sending smaller batches');
+          continue;
+        }
+        if (e instanceof UploadError && e.kind === 'invalid') {
+          const moved = this.#outbox.quarantine(batch.batchId);
+          this.#log.error({ batchId: batch.batchId, readings: moved, err: e.message }, 'cloud refused the batch as invalid; kept aside in the outbox quarantine');
+          continue;
+        }
+        const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
+        this.#log.warn({ batchId: batch.batchId, attempt, retryInMs: delay, err: e.message }, 'upload failed');
+        await this.#sleep(delay, false);
+      }
+    }
+  }
+
+  /** The batch to send now, if any: the one in flight, a full or old-enough one, or a heartbeat. */
+  #due(): OutboxBatch | undefined {
+    const ready = this.#waitingSince !== undefined && Date.now() - this.#waitingSince >= this.#options.batchMaxAgeMs;
+    const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax);
+    if (batch) return batch;
+    if (Date.now() - this.#lastSent >= this.#options.heartbeatMs) return { batchId: randomUUID(), readings: [] };
+    return undefined;
+  }
+
+  #untilDue(): number {
+    const heartbeat = this.#lastSent + this.#options.heartbeatMs - Date.now();
+    const age = this.#waitingSince === undefined ? Infinity : this.#waitingSince + this.#options.batchMaxAgeMs - Date.now();
+    return Math.max(1, Math.min(heartbeat, age));
+  }
+
+  async #send(batch: OutboxBatch): Promise<IngestReply> {
+    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: [], health: this.#health() };
+    const gz = await gzipAsync(JSON.stringify(body));
+    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    const res = await fetch(new URL('/api/v1/ingest', this.#options.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.#options.token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: gz,
+      signal: AbortSignal.any([timeout, this.#abort.signal]),
+    });
+    const text = await res.text();
+    if (res.status === 200) {
+      const reply = IngestReply.safeParse(JSON.parse(text));
+      if (!reply.success) throw new UploadError('retry', `cloud answered 200 with an unexpected body: ${text.slice(0, 200)}`);
+      return reply.data;
+    }
+    if (res.status === 413) throw new UploadError('too_large', text.slice(0, 300));
+    if (res.status === 400) throw new UploadError('invalid', text.slice(0, 1000));
+    if (res.status === 401 || res.status === 403) throw new UploadError('retry', `cloud refused the gateway token (${res.status}); check cloud.token`);
+    throw new UploadError('retry', `cloud answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+
+  /** Waits `ms`; stopping always wakes it, new readings only when `wakeOnCommit` (not during a backoff). */
+  #sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#abort.signal.removeEventListener('abort', done);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#abort.signal.addEventListener('abort', done);
+      if (wakeOnCommit) this.#wake = done;
+    });
+  }
+}
