@@ -37,6 +37,11 @@ export class Intake {
     this.readingsIn += readings.length;
   }
 
+  /** Calls `fn` when everything taken in so far is on disk (to acknowledge it to its sender). */
+  afterCommit(fn: () => void): void {
+    this.#outbox.afterCommit(fn);
+  }
+
   reject(rejection: Rejection, source: string): void {
     this.rejects[rejection.reason] = (this.rejects[rejection.reason] ?? 0) + 1;
     const key = `${source}\u0000${rejection.reason}`;

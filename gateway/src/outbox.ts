@@ -36,6 +36,7 @@ export class Outbox {
   readonly #insert: StatementSync;
   readonly #pending: Reading[] = [];
   readonly #committedListeners = new Set<() => void>();
+  #afterCommit: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   #appendsSinceCapCheck = 0;
   droppedByCap = 0;
@@ -57,6 +58,12 @@ export class Outbox {
     else this.#timer ??= setTimeout(() => this.flush(), this.#options.commitIntervalMs);
   }
 
+  /** Calls `fn` once every reading appended so far is committed to disk. */
+  afterCommit(fn: () => void): void {
+    if (this.#pending.length === 0) queueMicrotask(fn);
+    else this.#afterCommit.push(fn);
+  }
+
   /** Commits every queued reading now. */
   flush(): void {
     clearTimeout(this.#timer);
@@ -74,6 +81,9 @@ export class Outbox {
     }
     this.#appendsSinceCapCheck += rows.length;
     if (this.#appendsSinceCapCheck >= 10_000) this.enforceCap();
+    const waiting = this.#afterCommit;
+    this.#afterCommit = [];
+    for (const fn of waiting) fn();
     for (const listener of this.#committedListeners) listener();
   }
 

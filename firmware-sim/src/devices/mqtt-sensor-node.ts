@@ -18,7 +18,7 @@ export type MqttSensorNodeOptions = {
 
 /**
  * A sensor node on MQTT: logs in as itself, leaves `offline` as its last will, and publishes telemetry
- * at QoS 1 every interval of field time.
+ * at QoS 1 every interval of field time. `onSent` sees each good reading set once the broker took it.
  */
 export class MqttSensorNode {
   readonly options: MqttSensorNodeOptions;
@@ -108,10 +108,11 @@ export class MqttSensorNode {
         client.stream.destroy();
         return;
     }
-    client.publish(topics.telemetry(this.options.id), payload, { qos: 1 });
-    if (!good) return;
-    this.#lastPayload = payload;
-    this.onSent(set);
+    // onSent once the broker acknowledged it (PUBACK): from then on the reading is the gateway's to keep.
+    client.publish(topics.telemetry(this.options.id), payload, { qos: 1 }, (err) => {
+      if (!err && good) this.onSent(set);
+    });
+    if (good) this.#lastPayload = payload;
   }
 
 }

@@ -59,7 +59,10 @@ export class EmbeddedBroker {
           this.#log.warn({ node, topic: packet.topic }, 'MQTT publish refused: a node may publish only under its own topics');
           return done(new Error(`${node} may not publish to ${packet.topic}`));
         }
-        done(null);
+        // aedes sends PUBACK only after this callback: a node's QoS 1 reading is acknowledged once
+        // it is on the gateway's disk, so a power cut cannot lose what the node was told is safe.
+        this.#messages.handle(packet.topic, packet.payload as Buffer);
+        this.#messages.afterCommit(() => done(null));
       },
       authorizeSubscribe: (client, sub, done) => {
         const node = this.#nodeOf.get(client);
@@ -67,9 +70,6 @@ export class EmbeddedBroker {
         if (!allowed) this.#log.warn({ node, topic: sub.topic }, 'MQTT subscribe refused');
         done(null, allowed ? sub : null);
       },
-    });
-    aedes.on('publish', (packet, client) => {
-      if (client) this.#messages.handle(packet.topic, packet.payload as Buffer);
     });
     aedes.on('clientError', (client, err) => this.#log.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
     this.#aedes = aedes;

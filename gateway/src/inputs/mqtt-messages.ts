@@ -19,6 +19,11 @@ export class MqttMessages {
     this.#known = known;
   }
 
+  /** Calls `fn` when what was handled so far is on disk. */
+  afterCommit(fn: () => void): void {
+    this.#intake.afterCommit(fn);
+  }
+
   handle(topic: string, payload: Buffer): void {
     const parsed = parseTopic(topic);
     if (!parsed) return;

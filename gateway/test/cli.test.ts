@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers.ts';
+
+const CLI = join(import.meta.dirname, '../src/cli.ts');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env }, timeout: 20_000 });
+}
+
+describe('ruong-gateway command line', () => {
+  it('prints help', () => {
+    const r = run(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('ruong-gateway --config');
+  });
+
+  it.each([
+    ['a missing file', null, /cannot read config file .*ENOENT/],
+    ['broken JSON', '{"gatewayId": ', /is not valid JSON/],
+    ['a bad cloud URL', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'ftp://x', token: 'abcdefgh' } }), /cloud\.url: must be an http/],
+    ['a node without a secret', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, nodes: { 'soil-1': {} } }), /nodes\.soil-1\.secret: is needed/],
+    ['a missing token', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x' } }), /cloud\.token/],
+  ])('refuses %s with one clear line and a non-zero exit', (_what, content, message) => {
+    const dir = tempDir('cli');
+    const file = join(dir, 'gateway.json');
+    if (content !== null) writeFileSync(file, content);
+    const r = run(['--config', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the setting the environment got wrong', () => {
+    const dir = tempDir('cli');
+    const file = join(dir, 'gateway.json');
+    writeFileSync(file, JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, mqtt: { mode: 'off' } }));
+    const r = run(['--config', file], { RUONG_CLOUD_URL: 'not a url' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cloud\.url/);
+  });
+});

@@ -1,0 +1,99 @@
+import { Farm, MqttSensorNode, SimClock } from '@ruong/firmware-sim';
+import type { ReadingSet } from '@ruong/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
+import { spawnGateway } from './gateway-process.ts';
+import { countPoints, expectedPoints, startTestGateway, storedPoints, tempDir, waitUntil } from './helpers.ts';
+import { join } from 'node:path';
+
+const SECRET = 'fault-secret-123';
+
+function nodesFor(ids: string[], brokerUrl: string, farm: Farm, sent: ReadingSet[]): MqttSensorNode[] {
+  return ids.map((id, i) => {
+    const n = new MqttSensorNode({ id, secret: SECRET, brokerUrl, kind: 'soil', zone: 'zone-1', intervalMs: 60_000, seed: 10 + i }, farm);
+    n.onSent = (s) => sent.push(s);
+    return n;
+  });
+}
+
+describe('faults on the data path', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('the cloud is down for a while and comes back: every reading arrives once', async () => {
+    const dataDir = tempDir('cloud-down');
+    let cloud: TestCloud = await startTestCloud({ dataDir });
+    const port = cloud.port;
+    const ids = ['soil-cd1', 'soil-cd2'];
+    const gateway = await startTestGateway({
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-cd') },
+    });
+    cleanups.push(() => gateway.stop());
+    const sent: ReadingSet[] = [];
+    const farm = new Farm(new SimClock(Date.UTC(2026, 8, 1), 3600), 3, ['zone-1']);
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gateway.broker!.port}`, farm, sent);
+    for (const n of nodes) await n.start();
+
+    await waitUntil('a first batch reached the cloud', () => gateway.uploader.readingsOut > 0, { events: [[gateway.uploader, 'uploaded']] });
+    await cloud.close();
+    const failed = new Promise<void>((resolve) => gateway.uploader.once('failed', () => resolve()));
+    await failed;
+    const atOutage = sent.length;
+    await waitUntil('readings piled up in the outbox during the outage', () => sent.length >= atOutage + 30 && gateway.outbox.backlog().depth > 0);
+    cloud = await startTestCloud({ dataDir, port });
+    cleanups.push(() => cloud.stop());
+    await waitUntil('the link came back', () => gateway.uploader.linkUp, { events: [[gateway.uploader, 'uploaded']] });
+    for (const n of nodes) await n.stop();
+
+    const expected = expectedPoints(sent);
+    await waitUntil('the cloud holds every reading', async () => countPoints(await storedPoints(cloud, ids)) >= countPoints(expected), {
+      events: [[gateway.uploader, 'uploaded']],
+    });
+    expect(await storedPoints(cloud, ids)).toEqual(expected);
+    expect(gateway.outbox.backlog().depth).toBe(0);
+  });
+
+  it('the gateway is killed with SIGKILL mid-stream and restarted: nothing acknowledged is lost or doubled', async () => {
+    const cloud = await startTestCloud();
+    cleanups.push(() => cloud.stop());
+    const dir = tempDir('sigkill');
+    const ids = ['soil-k1', 'soil-k2', 'soil-k3'];
+    const config = {
+      gatewayId: 'gw-kill',
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-kill'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
+    };
+    let gw = await spawnGateway(join(dir, 'gateway.json'), config);
+    // Restart on the same port, so the nodes find their broker again as they would on a Pi.
+    const fixed = { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } };
+    const sent: ReadingSet[] = [];
+    const farm = new Farm(new SimClock(Date.UTC(2026, 9, 1), 7200), 4, ['zone-1']);
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, farm, sent);
+    for (const n of nodes) await n.start();
+
+    const stored = async () => countPoints(await storedPoints(cloud, ids));
+    await waitUntil('some readings reached the cloud', async () => (await stored()) > 100);
+    await waitUntil('more readings are in flight', () => sent.length > 80);
+    gw.child.kill('SIGKILL');
+    expect(await gw.exited).toBeNull();
+    gw = await spawnGateway(join(dir, 'gateway.json'), fixed);
+    cleanups.push(async () => {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    });
+    const atRestart = sent.length;
+    await waitUntil('the nodes publish to the restarted gateway', () => sent.length > atRestart + 30, { timeoutMs: 20_000 });
+    for (const n of nodes) await n.stop();
+
+    const expected = expectedPoints(sent);
+    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
+    expect(await storedPoints(cloud, ids)).toEqual(expected);
+  });
+});

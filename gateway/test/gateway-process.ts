@@ -1,0 +1,33 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const CLI = join(import.meta.dirname, '../src/cli.ts');
+
+export type GatewayProcess = { child: ChildProcess; mqttPort: number; stderr: () => string; exited: Promise<number | null> };
+
+/** Runs `ruong-gateway --config <file>` as its own process and waits for it to say it started. */
+export async function spawnGateway(configFile: string, config: object): Promise<GatewayProcess> {
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const child = spawn(process.execPath, [CLI, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  let mqttPort = 0;
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { msg: string; port?: number };
+      if (entry.msg === 'MQTT broker listening') mqttPort = entry.port!;
+      if (entry.msg === 'gateway started') resolve();
+    });
+    void exited.then((code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
+  });
+  return { child, mqttPort, stderr: () => stderr, exited };
+}
+
+export async function writeConfigAndRun(dir: string, config: object): Promise<GatewayProcess> {
+  return spawnGateway(join(dir, 'gateway.json'), config);
+}
