@@ -89,7 +89,10 @@ describe('faults on the data path', () => {
       await gw.exited;
     });
     const atRestart = sent.length;
-    await waitUntil('the nodes publish to the restarted gateway', () => sent.length > atRestart + 30, { timeoutMs: 20_000 });
+    await waitUntil('the nodes publish to the restarted gateway', () => sent.length > atRestart + 30, { timeoutMs: 20_000 }).catch((err) => {
+      console.error(gw.stdout().slice(-30).join('\n'), gw.stderr());
+      throw err;
+    });
     for (const n of nodes) await n.stop();
 
     const expected = expectedPoints(sent);

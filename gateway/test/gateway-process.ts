@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 
 const CLI = join(import.meta.dirname, '../src/cli.ts');
 
-export type GatewayProcess = { child: ChildProcess; mqttPort: number; stderr: () => string; exited: Promise<number | null> };
+export type GatewayProcess = { child: ChildProcess; mqttPort: number; stderr: () => string; stdout: () => string[]; exited: Promise<number | null> };
 
 /** Runs `ruong-gateway --config <file>` as its own process and waits for it to say it started. */
 export async function spawnGateway(configFile: string, config: object): Promise<GatewayProcess> {
@@ -16,16 +16,18 @@ export async function spawnGateway(configFile: string, config: object): Promise<
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let mqttPort = 0;
+  const stdout: string[] = [];
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     lines.on('line', (line) => {
+      stdout.push(line);
       const entry = JSON.parse(line) as { msg: string; port?: number };
       if (entry.msg === 'MQTT broker listening') mqttPort = entry.port!;
       if (entry.msg === 'gateway started') resolve();
     });
     void exited.then((code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
   });
-  return { child, mqttPort, stderr: () => stderr, exited };
+  return { child, mqttPort, stderr: () => stderr, stdout: () => stdout, exited };
 }
 
 export async function writeConfigAndRun(dir: string, config: object): Promise<GatewayProcess> {

@@ -51,13 +51,19 @@ export class MqttSensorNode {
       will: { topic: topics.status(id), payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.#client = client;
+    // A refused first login is fatal; errors after that (a gateway restarting) are retried by mqtt.js.
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', (err) => {
+      const onError = (err: Error) => {
         client.end(true);
         reject(err);
+      };
+      client.once('error', onError);
+      client.once('connect', () => {
+        client.off('error', onError);
+        resolve();
       });
     });
+    client.on('error', () => {});
     client.on('connect', () => client.publish(topics.status(id), 'online', { qos: 1, retain: true }));
     await client.publishAsync(topics.status(id), 'online', { qos: 1, retain: true });
     this.#stopTimer = this.#farm.clock.every(this.options.intervalMs, () => this.report());
