@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,gateway,cloud,firmware-sim}/{src,test}/**/*.test.ts'],
+    include: ['{shared,gateway,cloud,firmware-sim}/{src,test}/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start brokers, ptys and child processes; two cores are shared by all of them.

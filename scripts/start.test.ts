@@ -1,0 +1,63 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../gateway/test/helpers.ts';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ruong-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs cloud, gateway and a simulated farm; readings show through the API; Ctrl-C stops all of it', async () => {
+    const port = await freePort();
+    const adminToken = 'start-test-admin-token-123';
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'start.ts')], {
+      env: { ...process.env, RUONG_PORT: String(port), RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: adminToken, RUONG_SIM_SPEED: '30' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = once(child, 'exit');
+
+    await waitUntil('the platform says it runs', () => out.includes('Press Ctrl-C to stop.'), { timeoutMs: 30_000, events: [[child.stdout!, 'data']] });
+    expect(out).toContain(`Dashboard:    http://127.0.0.1:${port}/`);
+    expect(out).toContain(`Admin token:  ${adminToken}`);
+
+    type Nodes = { nodes: { node: string; latest: Record<string, unknown> }[] };
+    let nodes: Nodes['nodes'] = [];
+    await waitUntil(
+      'all five nodes have readings in the cloud',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/nodes`, { headers: { Authorization: `Bearer ${adminToken}` } });
+        nodes = ((await res.json()) as Nodes).nodes;
+        return nodes.length === 5;
+      },
+      { timeoutMs: 30_000, pollMs: 250 },
+    );
+    expect(nodes.map((n) => n.node)).toEqual(['soil-01', 'soil-02', 'soil-11', 'soil-12', 'weather-01']);
+    expect(Object.keys(nodes.find((n) => n.node === 'weather-01')!.latest)).toEqual(expect.arrayContaining(['air_temperature', 'rainfall']));
+    const dashboard = await fetch(`http://127.0.0.1:${port}/`);
+    expect(dashboard.status).toBe(200);
+
+    child.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(out).toContain('Stopped.');
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(dataDir));
+    expect(left).toEqual([]);
+  });
+});
