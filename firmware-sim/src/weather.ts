@@ -59,8 +59,9 @@ export class Weather {
     }
     const raining = t < this.#rainUntil;
     const dayFraction = (local % DAY) / DAY;
-    // Coldest near 06:00, warmest near 14:00.
-    const cycle = (1 - Math.cos(2 * Math.PI * (dayFraction - 0.25) * (dayFraction < 0.25 ? 1 : 0.75))) / 2;
+    // Coldest at 06:00, warmest at 14:00: a half cosine up over 8 hours, down over 16.
+    const h = dayFraction * 24;
+    const cycle = h >= 6 && h < 14 ? (1 - Math.cos((Math.PI * (h - 6)) / 8)) / 2 : (1 + Math.cos((Math.PI * ((h < 6 ? h + 24 : h) - 14)) / 16)) / 2;
     const { tMin, tMax } = this.#options;
     const airTemperature = tMin + (tMax - tMin) * cycle + this.#dayOffset - (raining ? 3 : 0);
     const sun = Math.max(0, Math.sin(Math.PI * (dayFraction - 0.25) * 2));
