@@ -139,7 +139,8 @@ async function main(): Promise<void> {
     nodes: Object.fromEntries(MQTT_NODES.map((n) => [n.id, { secret: secrets[n.id] }])),
   };
   writeFileSync(join(dataDir, 'gateway.json'), JSON.stringify(gatewayConfig, null, 2), { mode: 0o600 });
-  const gateway = run('gateway', 'gateway/src/cli.ts', ['--config', join(dataDir, 'gateway.json')]);
+  // The gateway runs as it is deployed: the bundle `npm install` builds (npm run build).
+  const gateway = run('gateway', 'gateway/dist/cli.js', ['--config', join(dataDir, 'gateway.json')]);
   await waitForLog(gateway, 'gateway started');
 
   const simConfig = {

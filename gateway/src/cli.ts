@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadGatewayConfig } from './config.ts';
 import { startGateway } from './gateway.ts';
-import { BrokerListenError } from './inputs/embedded-broker.ts';
 
 const HELP = `ruong-gateway — the Ruộng field gateway
 
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
   try {
     gateway = await startGateway(config, log);
   } catch (err) {
-    if (err instanceof BrokerListenError) fail(err.message);
+    if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
   let stopping = false;

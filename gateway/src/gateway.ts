@@ -2,10 +2,10 @@ import type { GatewayHealth } from '@ruong/shared';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.ts';
-import { BrokerClient } from './inputs/broker-client.ts';
-import { EmbeddedBroker } from './inputs/embedded-broker.ts';
+import type { BrokerClient } from './inputs/broker-client.ts';
+import type { EmbeddedBroker } from './inputs/embedded-broker.ts';
 import { MqttMessages } from './inputs/mqtt-messages.ts';
-import { SerialInput } from './inputs/serial-input.ts';
+import type { SerialInput } from './inputs/serial-input.ts';
 import { Intake } from './intake.ts';
 import { Outbox } from './outbox.ts';
 import { Uploader } from './uploader.ts';
@@ -52,13 +52,20 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const messages = new MqttMessages(intake, log.child({ component: 'mqtt' }), known);
   let broker: EmbeddedBroker | undefined;
   let brokerClient: BrokerClient | undefined;
-  const serial = config.serial.map((s) => new SerialInput(s, intake, log));
+  // Inputs load only when configured: on a Pi Zero every library not loaded is memory kept free.
+  const serial: SerialInput[] = [];
   try {
+    if (config.serial.length) {
+      const { SerialInput } = await import('./inputs/serial-input.ts');
+      for (const s of config.serial) serial.push(new SerialInput(s, intake, log));
+    }
     if (config.mqtt.mode === 'embedded') {
+      const { EmbeddedBroker } = await import('./inputs/embedded-broker.ts');
       broker = new EmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, nodes: config.nodes }, messages, log);
       await broker.start();
     } else if (config.mqtt.mode === 'client') {
       const { url, username, password } = config.mqtt;
+      const { BrokerClient } = await import('./inputs/broker-client.ts');
       brokerClient = new BrokerClient({ url, username, password, clientId: `ruong-gateway-${config.gatewayId}` }, messages, log);
       brokerClient.start();
     }

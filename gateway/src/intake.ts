@@ -1,4 +1,4 @@
-import type { Reading, ReadingSet, RejectReason, Rejection } from '@ruong/shared';
+import type { ReadingSet, RejectReason, Rejection } from '@ruong/shared';
 import type { Logger } from 'pino';
 import { SeqDedupe } from './dedupe.ts';
 import type { Outbox } from './outbox.ts';
@@ -30,11 +30,10 @@ export class Intake {
       this.reject({ reason: 'duplicate', detail: `${set.node} sent seq ${set.seq} again` }, source);
       return;
     }
-    const ts = set.ts ?? this.#now();
-    const readings: Reading[] = [];
-    for (const metric in set.readings) readings.push({ node: set.node, metric, value: set.readings[metric]!, ts });
-    this.#outbox.append(readings);
-    this.readingsIn += readings.length;
+    let n = 0;
+    for (const _ in set.readings) n++;
+    this.#outbox.append(set.node, set.ts ?? this.#now(), set.readings, n);
+    this.readingsIn += n;
   }
 
   /** Calls `fn` when everything taken in so far is on disk (to acknowledge it to its sender). */

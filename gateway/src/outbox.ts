@@ -4,10 +4,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
+/**
+ * One row per reading set (a serial line, an MQTT message): node and time are stored once for all its
+ * metrics, which keeps a week-long backlog small on the SD card and the inserts few.
+ */
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, node TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, node TEXT NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL, readings TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inflight (batch_id TEXT PRIMARY KEY, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS quarantine (batch_id TEXT NOT NULL, id INTEGER NOT NULL, node TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine (batch_id TEXT NOT NULL, id INTEGER NOT NULL, node TEXT NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL, readings TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('depth', 0), ('dropped', 0);
 `;
 
 export type OutboxOptions = {
@@ -15,45 +21,64 @@ export type OutboxOptions = {
   maxBytes: number;
   /** How long a reading may wait in memory before its group commit. */
   commitIntervalMs: number;
-  /** Commit at once when this many readings are waiting. */
+  /** Commit at once when this many reading sets are waiting. */
   commitBatch?: number;
   onDrop?: (dropped: number, oldestTs: number) => void;
 };
 
 export type OutboxBatch = { batchId: string; readings: Reading[] };
 
-type Row = { node: string; metric: string; value: number; ts: number };
+type Pending = { node: string; ts: number; readings: Record<string, number>; n: number };
+type Row = { id: number; node: string; ts: number; n: number; readings: string };
 
 /**
  * The gateway's durable queue: every good reading is written here before anything else, and leaves
- * only when the cloud has acknowledged the batch that carried it. Readings are grouped into one
+ * only when the cloud has acknowledged the batch that carried it. Reading sets are grouped into one
  * SQLite transaction per `commitIntervalMs` so the SD card sees few syncs. A batch, once formed, is
  * recorded with its id, so after a crash it is sent again with the same id and the same readings.
  */
 export class Outbox {
   readonly #db: DatabaseSync;
   readonly #options: Required<Omit<OutboxOptions, 'onDrop'>> & Pick<OutboxOptions, 'onDrop'>;
-  readonly #insert: StatementSync;
-  readonly #pending: Reading[] = [];
-  readonly #committedListeners = new Set<() => void>();
+  readonly #sql: Record<'insert' | 'addDepth' | 'getCounter' | 'inflight' | 'oldest' | 'rowsFrom' | 'rowsBetween' | 'deleteBetween', StatementSync>;
+  #pending: Pending[] = [];
+  #pendingReadings = 0;
   #afterCommit: (() => void)[] = [];
+  readonly #committedListeners = new Set<() => void>();
   #timer: NodeJS.Timeout | undefined;
-  #appendsSinceCapCheck = 0;
-  droppedByCap = 0;
+  #sinceCapCheck = 0;
+  /** Readings on disk, kept in step with the table so nobody has to count rows. */
+  #depth: number;
 
   constructor(file: string, options: OutboxOptions) {
     mkdirSync(dirname(file), { recursive: true });
-    this.#options = { commitBatch: 1000, ...options };
+    this.#options = { commitBatch: 500, ...options };
     this.#db = new DatabaseSync(file);
     // FULL: a commit is on the card before we count the reading as kept, power cut or not.
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     this.#db.exec(SCHEMA);
-    this.#insert = this.#db.prepare('INSERT INTO outbox (node, metric, value, ts) VALUES (?, ?, ?, ?)');
+    const p = (sql: string) => this.#db.prepare(sql);
+    this.#sql = {
+      insert: p('INSERT INTO outbox (node, ts, n, readings) VALUES (?, ?, ?, ?)'),
+      addDepth: p("UPDATE counters SET value = value + ? WHERE name = 'depth'"),
+      getCounter: p('SELECT value FROM counters WHERE name = ?'),
+      inflight: p('SELECT batch_id, first_id, last_id FROM inflight LIMIT 1'),
+      oldest: p('SELECT ts FROM outbox ORDER BY id LIMIT 1'),
+      rowsFrom: p('SELECT id, node, ts, n, readings FROM outbox WHERE id > ? ORDER BY id'),
+      rowsBetween: p('SELECT id, node, ts, n, readings FROM outbox WHERE id BETWEEN ? AND ? ORDER BY id'),
+      deleteBetween: p('DELETE FROM outbox WHERE id BETWEEN ? AND ?'),
+    };
+    this.#depth = this.#counter('depth');
   }
 
-  /** Queues readings for the next group commit. */
-  append(readings: readonly Reading[]): void {
-    for (const r of readings) this.#pending.push(r);
+  get droppedByCap(): number {
+    return this.#counter('dropped');
+  }
+
+  /** Queues one reading set for the next group commit. */
+  append(node: string, ts: number, readings: Record<string, number>, n: number): void {
+    this.#pending.push({ node, ts, readings, n });
+    this.#pendingReadings += n;
     if (this.#pending.length >= this.#options.commitBatch) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#options.commitIntervalMs);
   }
@@ -64,63 +89,59 @@ export class Outbox {
     else this.#afterCommit.push(fn);
   }
 
-  /** Commits every queued reading now. */
+  onCommitted(listener: () => void): () => void {
+    this.#committedListeners.add(listener);
+    return () => this.#committedListeners.delete(listener);
+  }
+
+  /** Commits every queued reading set now. */
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.length === 0 || !this.#db.isOpen) return;
-    const rows = this.#pending.splice(0);
-    this.#db.exec('BEGIN');
-    try {
-      for (const r of rows) this.#insert.run(r.node, r.metric, r.value, r.ts);
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      this.#pending.unshift(...rows);
-      throw err;
-    }
-    this.#appendsSinceCapCheck += rows.length;
-    if (this.#appendsSinceCapCheck >= 10_000) this.enforceCap();
+    const sets = this.#pending;
+    const n = this.#pendingReadings;
+    this.#pending = [];
+    this.#pendingReadings = 0;
+    this.#transaction(() => {
+      for (const s of sets) this.#sql.insert.run(s.node, s.ts, s.n, JSON.stringify(s.readings));
+      this.#sql.addDepth.run(n);
+    });
+    this.#depth += n;
+    this.#sinceCapCheck += n;
+    if (this.#sinceCapCheck >= 10_000) this.enforceCap();
     const waiting = this.#afterCommit;
     this.#afterCommit = [];
     for (const fn of waiting) fn();
     for (const listener of this.#committedListeners) listener();
   }
 
-  onCommitted(listener: () => void): () => void {
-    this.#committedListeners.add(listener);
-    return () => this.#committedListeners.delete(listener);
-  }
-
   /**
-   * The batch in flight if there is one (to be sent again as it was), else a new one of up to `max`
-   * readings when at least `min` are waiting.
+   * The batch in flight if there is one (to be sent again as it was), else a new one of about `max`
+   * readings (whole reading sets) when at least `min` are waiting.
    */
   nextBatch(max: number, min = 1): OutboxBatch | undefined {
-    const inflight = this.#db.prepare('SELECT batch_id, first_id, last_id FROM inflight').get() as
-      | { batch_id: string; first_id: number; last_id: number }
-      | undefined;
+    const inflight = this.#sql.inflight.get() as { batch_id: string; first_id: number; last_id: number } | undefined;
     if (inflight) {
-      const rows = this.#db.prepare('SELECT node, metric, value, ts FROM outbox WHERE id BETWEEN ? AND ? ORDER BY id').all(inflight.first_id, inflight.last_id) as Row[];
-      return { batchId: inflight.batch_id, readings: rows };
+      return { batchId: inflight.batch_id, readings: expand(this.#sql.rowsBetween.all(inflight.first_id, inflight.last_id) as Row[]) };
     }
-    if (this.backlog().depth < min) return undefined;
-    const rows = this.#db.prepare('SELECT id, node, metric, value, ts FROM outbox ORDER BY id LIMIT ?').all(max) as (Row & { id: number })[];
+    if (this.#depth < min || this.#depth === 0) return undefined;
+    const rows: Row[] = [];
+    let count = 0;
+    for (const row of this.#sql.rowsFrom.iterate(0) as Iterable<Row>) {
+      if (rows.length > 0 && count + row.n > max) break;
+      rows.push(row);
+      count += row.n;
+    }
     if (rows.length === 0) return undefined;
     const batchId = randomUUID();
     this.#db.prepare('INSERT INTO inflight (batch_id, first_id, last_id) VALUES (?, ?, ?)').run(batchId, rows[0]!.id, rows.at(-1)!.id);
-    return { batchId, readings: rows.map(({ node, metric, value, ts }) => ({ node, metric, value, ts })) };
+    return { batchId, readings: expand(rows) };
   }
 
-  /** The cloud has stored the batch: its readings leave the outbox. */
+  /** The cloud has stored the batch: its readings leave the outbox. Returns how many left. */
   ack(batchId: string): number {
-    const inflight = this.#db.prepare('SELECT first_id, last_id FROM inflight WHERE batch_id = ?').get(batchId) as { first_id: number; last_id: number } | undefined;
-    if (!inflight) return 0;
-    this.#db.exec('BEGIN');
-    const { changes } = this.#db.prepare('DELETE FROM outbox WHERE id BETWEEN ? AND ?').run(inflight.first_id, inflight.last_id);
-    this.#db.prepare('DELETE FROM inflight WHERE batch_id = ?').run(batchId);
-    this.#db.exec('COMMIT');
-    return Number(changes);
+    return this.#removeBatch(batchId, false);
   }
 
   /** Forgets a batch the cloud never stored (refused as too large): its readings go out again in smaller batches. */
@@ -133,29 +154,14 @@ export class Outbox {
    * The readings stay on disk in `quarantine` for a person to look at; returns how many moved.
    */
   quarantine(batchId: string): number {
-    const inflight = this.#db.prepare('SELECT first_id, last_id FROM inflight WHERE batch_id = ?').get(batchId) as { first_id: number; last_id: number } | undefined;
-    if (!inflight) return 0;
-    this.#db.exec('BEGIN');
-    this.#db.prepare('INSERT INTO quarantine SELECT ?, id, node, metric, value, ts FROM outbox WHERE id BETWEEN ? AND ?').run(batchId, inflight.first_id, inflight.last_id);
-    const { changes } = this.#db.prepare('DELETE FROM outbox WHERE id BETWEEN ? AND ?').run(inflight.first_id, inflight.last_id);
-    this.#db.prepare('DELETE FROM inflight WHERE batch_id = ?').run(batchId);
-    this.#db.exec('COMMIT');
-    return Number(changes);
+    return this.#removeBatch(batchId, true);
   }
 
   /** Readings on disk waiting for the cloud, and the time of the oldest. */
   backlog(): { depth: number; oldestTs: number | null } {
-    // Rows leave from the old end only (acks, and cap drops just after the batch in flight), so a
-    // few index lookups count them without a scan.
-    const span = (after: number) => {
-      const row = this.#db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM outbox WHERE id > ?').get(after) as { lo: number | null; hi: number | null };
-      return row.lo === null || row.hi === null ? 0 : row.hi - row.lo + 1;
-    };
-    const inflight = this.#db.prepare('SELECT first_id, last_id FROM inflight').get() as { first_id: number; last_id: number } | undefined;
-    const depth = inflight ? inflight.last_id - inflight.first_id + 1 + span(inflight.last_id) : span(0);
-    if (depth === 0) return { depth: 0, oldestTs: null };
-    const oldest = this.#db.prepare('SELECT ts FROM outbox ORDER BY id LIMIT 1').get() as { ts: number };
-    return { depth, oldestTs: oldest.ts };
+    if (this.#depth === 0) return { depth: 0, oldestTs: null };
+    const oldest = this.#sql.oldest.get() as { ts: number } | undefined;
+    return { depth: this.#depth, oldestTs: oldest?.ts ?? null };
   }
 
   bytesUsed(): number {
@@ -168,20 +174,28 @@ export class Outbox {
    * long outage the newest data is worth more than the oldest. Each drop is counted and reported.
    */
   enforceCap(): number {
-    this.#appendsSinceCapCheck = 0;
+    this.#sinceCapCheck = 0;
     let dropped = 0;
     while (this.bytesUsed() > this.#options.maxBytes) {
-      const { depth } = this.backlog();
-      const chunk = Math.max(1000, Math.ceil(depth * 0.01));
-      const inflight = this.#db.prepare('SELECT last_id FROM inflight').get() as { last_id: number } | undefined;
-      const floor = inflight?.last_id ?? 0;
-      const oldest = this.#db.prepare('SELECT ts FROM outbox WHERE id > ? ORDER BY id LIMIT 1').get(floor) as { ts: number } | undefined;
-      const { changes } = this.#db.prepare('DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id > ? ORDER BY id LIMIT ?)').run(floor, chunk);
-      if (changes === 0 || !oldest) break;
-      dropped += Number(changes);
-      this.#options.onDrop?.(Number(changes), oldest.ts);
+      const inflight = this.#sql.inflight.get() as { last_id: number } | undefined;
+      const after = inflight?.last_id ?? 0;
+      const victims: Row[] = [];
+      const chunk = Math.max(200, Math.ceil(this.#depth / 100));
+      for (const row of this.#sql.rowsFrom.iterate(after) as Iterable<Row>) {
+        victims.push(row);
+        if (victims.length >= chunk) break;
+      }
+      if (victims.length === 0) break;
+      const n = victims.reduce((sum, r) => sum + r.n, 0);
+      this.#transaction(() => {
+        this.#sql.deleteBetween.run(victims[0]!.id, victims.at(-1)!.id);
+        this.#sql.addDepth.run(-n);
+        this.#db.prepare("UPDATE counters SET value = value + ? WHERE name = 'dropped'").run(n);
+      });
+      this.#depth -= n;
+      dropped += n;
+      this.#options.onDrop?.(n, victims[0]!.ts);
     }
-    this.droppedByCap += dropped;
     return dropped;
   }
 
@@ -190,4 +204,43 @@ export class Outbox {
     this.flush();
     this.#db.close();
   }
+
+  #removeBatch(batchId: string, keep: boolean): number {
+    const inflight = this.#db.prepare('SELECT first_id, last_id FROM inflight WHERE batch_id = ?').get(batchId) as { first_id: number; last_id: number } | undefined;
+    if (!inflight) return 0;
+    const { first_id: first, last_id: last } = inflight;
+    const n = Number((this.#db.prepare('SELECT coalesce(sum(n), 0) AS n FROM outbox WHERE id BETWEEN ? AND ?').get(first, last) as { n: number }).n);
+    this.#transaction(() => {
+      if (keep) this.#db.prepare('INSERT INTO quarantine SELECT ?, id, node, ts, n, readings FROM outbox WHERE id BETWEEN ? AND ?').run(batchId, first, last);
+      this.#sql.deleteBetween.run(first, last);
+      this.#sql.addDepth.run(-n);
+      this.#db.prepare('DELETE FROM inflight WHERE batch_id = ?').run(batchId);
+    });
+    this.#depth -= n;
+    return n;
+  }
+
+  #counter(name: string): number {
+    return Number((this.#sql.getCounter.get(name) as { value: number }).value);
+  }
+
+  #transaction(fn: () => void): void {
+    this.#db.exec('BEGIN');
+    try {
+      fn();
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+function expand(rows: readonly Row[]): Reading[] {
+  const readings: Reading[] = [];
+  for (const row of rows) {
+    const values = JSON.parse(row.readings) as Record<string, number>;
+    for (const metric in values) readings.push({ node: row.node, metric, value: values[metric]!, ts: row.ts });
+  }
+  return readings;
 }

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import type { Gateway } from '../src/gateway.ts';
-import { BrokerListenError } from '../src/inputs/embedded-broker.ts';
+import { ConfigError } from '../src/config.ts';
 import { countPoints, expectedPoints, startTestGateway, storedPoints, waitUntil } from './helpers.ts';
 
 const NODES = { 'soil-m1': { secret: 'secret-m1-xyz' }, 'soil-m2': { secret: 'secret-m2-xyz' }, 'weather-m1': { secret: 'secret-w1-xyz' } };
@@ -87,7 +87,7 @@ describe('sim MQTT nodes -> embedded aedes broker -> gateway -> cloud', () => {
     const port = (squatter.address() as { port: number }).port;
     await expect(
       startTestGateway({ mqtt: { mode: 'embedded', host: '127.0.0.1', port }, nodes: NODES, cloud: { url: cloud.url, token: 'unused-token' } }),
-    ).rejects.toThrow(BrokerListenError);
+    ).rejects.toThrow(ConfigError);
     await expect(
       startTestGateway({ mqtt: { mode: 'embedded', host: '127.0.0.1', port }, nodes: NODES, cloud: { url: cloud.url, token: 'unused-token' } }),
     ).rejects.toThrow(/port \d+ is taken .*mqtt\.port.*mqtt\.mode/);

@@ -5,13 +5,14 @@ import type { Rejection } from './reject-reason.ts';
 export type TelemetryDecodeResult = { ok: true; set: ReadingSet } | ({ ok: false } & Rejection);
 
 const MAX_PAYLOAD_BYTES = 16 * 1024;
+const utf8 = new TextDecoder();
 
 /** Decodes a `ruong/<node>/telemetry` payload (UTF-8 JSON bytes). Never throws. */
 export function decodeTelemetry(node: string, payload: Uint8Array): TelemetryDecodeResult {
   if (payload.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'too_long', detail: `payload is over ${MAX_PAYLOAD_BYTES} bytes` };
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(payload));
+    json = JSON.parse(utf8.decode(payload));
   } catch {
     return { ok: false, reason: 'bad_json', detail: 'payload is not JSON' };
   }

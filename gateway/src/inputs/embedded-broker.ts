@@ -3,6 +3,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config.ts';
 import type { MqttMessages } from './mqtt-messages.ts';
 
 export type EmbeddedBrokerOptions = { host: string; port: number; nodes: Record<string, { secret?: string | undefined }> };
@@ -13,8 +14,6 @@ function digest(s: string | Buffer): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Thrown when the broker cannot listen, with what to do about it. */
-export class BrokerListenError extends Error {}
 
 /**
  * The gateway's own MQTT broker (aedes, MQTT 3.1.1). Each node logs in with its id as username and
@@ -79,7 +78,7 @@ export class EmbeddedBroker {
       server.once('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') {
           reject(
-            new BrokerListenError(
+            new ConfigError(
               `MQTT port ${this.#options.port} is taken (another broker, such as Mosquitto, may be running): ` +
                 `set mqtt.port to a free port, or set mqtt.mode to "client" with mqtt.url to use that broker`,
             ),

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measures what PRODUCT.md sets figures for, each beside a bare baseline measured
+ * in the same run on the same machine, and prints one table. Not a test: it asserts nothing.
+ */
+import { Aedes } from 'aedes';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { cpuMs, freePort, rssBytes, runPublishers, start, writeJson, type Proc } from './bench/processes.ts';
+
+const gzipAsync = promisify(gzip);
+const NODES = 4;
+const MESSAGES = Number(process.env.RUONG_BENCH_MESSAGES ?? 10_000); // per node, 4 readings each
+const OUTAGE_MESSAGES = Number(process.env.RUONG_BENCH_OUTAGE_MESSAGES ?? 25_000);
+const READINGS_PER_MESSAGE = 4;
+const ADMIN = 'bench-admin-token-0123456789';
+const dir = mkdtempSync(join(tmpdir(), 'ruong-bench-'));
+const rows: [string, string, string, string, string][] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const MB = 1024 * 1024;
+/** The memory settings of the systemd unit in docs/deployment.md, so the gateway is measured as it runs on a Pi. */
+const GATEWAY_ENV = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=2' + (process.env.RUONG_BENCH_PROF ? ' --cpu-prof --cpu-prof-dir=' + process.env.RUONG_BENCH_PROF : '') };
+
+const nodes = Array.from({ length: NODES }, (_, i) => ({ id: `bench-${i}`, secret: `bench-secret-${i}` }));
+
+async function metricsCount(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(text.match(/^ruong_ingest_readings_total (\d+)/m)?.[1] ?? 0);
+}
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function startCloud(dataDir: string, port: number): Promise<{ proc: Proc; url: string }> {
+  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN });
+  const entry = await proc.log('cloud listening');
+  return { proc, url: String(entry.url) };
+}
+
+async function gatewayToken(url: string, id: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/gateways`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function startGateway(name: string, cloudUrl: string, token: string): Promise<{ proc: Proc; mqttUrl: string; dataDir: string }> {
+  const mqttPort = await freePort();
+  const dataDir = join(dir, name);
+  const config = writeJson(join(dir, `${name}.json`), {
+    gatewayId: name,
+    dataDir,
+    logLevel: 'warn',
+    cloud: { url: cloudUrl, token, batchMaxReadings: 5000, batchMaxAgeMs: 200, retryMinMs: 200, retryMaxMs: 1000 },
+    mqtt: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
+    nodes: Object.fromEntries(nodes.map((n) => [n.id, { secret: n.secret }])),
+  });
+  // Measured as deployed: the bundle from `npm run build`.
+  const proc = start('gateway/dist/cli.js', ['--config', config], { RUONG_LOG_LEVEL: 'info', ...GATEWAY_ENV });
+  await proc.log('gateway started');
+  return { proc, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, dataDir };
+}
+
+async function bareBrokerRate(total: number): Promise<number> {
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  let received = 0;
+  let done: () => void = () => {};
+  const all = new Promise<void>((r) => (done = r));
+  broker.on('publish', (_p, client) => {
+    if (client && ++received === total) done();
+  });
+  const t0 = performance.now();
+  await Promise.all([runPublishers(`mqtt://127.0.0.1:${port}`, nodes, MESSAGES, Date.UTC(2026, 0, 1)), all]);
+  const seconds = (performance.now() - t0) / 1000;
+  await new Promise<void>((r) => broker.close(() => r()));
+  server.close();
+  return total / seconds;
+}
+
+async function main(): Promise<void> {
+  const cloudDir = join(dir, 'cloud');
+  const cloudPort = await freePort();
+  let cloud = await startCloud(cloudDir, cloudPort);
+  console.error(`bench: ${NODES} MQTT publishers × ${MESSAGES} messages × ${READINGS_PER_MESSAGE} readings, QoS 1, loopback; gateway env ${JSON.stringify(GATEWAY_ENV)}`);
+
+  // 1. Gateway throughput against a bare aedes broker receiving the same messages.
+  const messages = NODES * MESSAGES;
+  const readings = messages * READINGS_PER_MESSAGE;
+  const bare = await bareBrokerRate(messages);
+  const gw = await startGateway('gw-bench', cloud.url, await gatewayToken(cloud.url, 'gw-bench'));
+  const pid = gw.proc.child.pid!;
+  await new Promise((r) => setTimeout(r, 1000)); // let start-up settle before reading idle RSS
+  const idleRss = rssBytes(pid);
+  let peakRss = idleRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
+  const cpu0 = cpuMs(pid);
+  const t0 = performance.now();
+  await runPublishers(gw.mqttUrl, nodes, MESSAGES, Date.UTC(2026, 0, 2));
+  await until(async () => (await metricsCount(cloud.url)) >= readings, 120_000, 'the cloud to acknowledge every reading');
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuPerReadingUs = ((cpuMs(pid) - cpu0) * 1000) / readings;
+  clearInterval(sampler);
+  await gw.proc.stop();
+  const gwRate = readings / seconds;
+  rows.push(['Gateway: MQTT in → outbox → cloud ack', `${fmt(gwRate)} readings/s`, `${fmt(bare * READINGS_PER_MESSAGE)} readings/s (bare aedes)`, `${fmt(gwRate / (bare * READINGS_PER_MESSAGE), 2)}×`, '≥ 0.5×']);
+  rows.push(['Gateway: CPU per reading', `${fmt(cpuPerReadingUs, 1)} µs`, '', '', '≤ 20 µs']);
+  rows.push(['Gateway: RSS idle / peak under load', `${fmt(idleRss / MB, 1)} / ${fmt(peakRss / MB, 1)} MB`, '', '', 'idle < 80 MB']);
+
+  // 2. Outage: the cloud unreachable while readings pile up on disk; then it comes back.
+  const outagePort = await freePort();
+  const outageToken = await gatewayToken(cloud.url, 'gw-outage');
+  const og = await startGateway('gw-outage', `http://127.0.0.1:${outagePort}`, outageToken);
+  const opid = og.proc.child.pid!;
+  await new Promise((r) => setTimeout(r, 1000));
+  // A first part of the backlog warms the process up; memory must then stay flat while the rest piles up on disk.
+  await runPublishers(og.mqttUrl, nodes, OUTAGE_MESSAGES, Date.UTC(2026, 1, 1));
+  const rssBefore = rssBytes(opid);
+  let outagePeak = rssBefore;
+  const outageSampler = setInterval(() => (outagePeak = Math.max(outagePeak, rssBytes(opid))), 100);
+  await runPublishers(og.mqttUrl, nodes, OUTAGE_MESSAGES, Date.UTC(2026, 1, 2));
+  clearInterval(outageSampler);
+  const backlog = NODES * 2 * OUTAGE_MESSAGES * READINGS_PER_MESSAGE;
+  const file = join(og.dataDir, 'outbox.db');
+  const wal = (() => { try { return statSync(`${file}-wal`).size; } catch { return 0; } })();
+  const bytesPerReading = (statSync(file).size + wal) / backlog;
+  const weekBytes = bytesPerReading * 7 * 86_400 * 100;
+  await cloud.proc.stop();
+  cloud = await startCloud(cloudDir, outagePort);
+  const d0 = performance.now();
+  await until(async () => (await metricsCount(cloud.url)) >= backlog, 300_000, 'the backlog to drain');
+  const drainRate = backlog / ((performance.now() - d0) / 1000);
+  await og.proc.stop();
+  rows.push(['Outage: RSS growth while the backlog grows', `+${fmt((outagePeak - rssBefore) / MB, 1)} MB over ${fmt(NODES * OUTAGE_MESSAGES * READINGS_PER_MESSAGE)} readings`, `${fmt(rssBefore / MB, 1)} MB after warm-up`, '', '≤ +10 MB']);
+  rows.push(['Outage: outbox size, 7 days × 100 readings/s', `${fmt(weekBytes / 1024 ** 3, 2)} GiB (${fmt(bytesPerReading, 1)} B/reading)`, '', '', '≤ 4 GiB']);
+  rows.push(['Outage: drain after the link returns', `${fmt(drainRate)} readings/s (${fmt(drainRate / 100, 0)}× real time)`, '100 readings/s real time', '', '≥ 10×']);
+
+  // 3. Cloud ingest into the embedded store against bare SQLite inserts of the same rows.
+  const batches = 40;
+  const perBatch = 5000;
+  const gen = (b: number) =>
+    Array.from({ length: perBatch }, (_, i) => ({ node: `n${i % 50}`, metric: 'soil_moisture', value: (i % 90) + 0.5, ts: Date.UTC(2026, 3, 1) + (b * perBatch + i) * 1000 }));
+  const db = new DatabaseSync(join(dir, 'bare.db'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  db.exec('CREATE TABLE readings (node TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (node, metric, ts)) WITHOUT ROWID');
+  const insert = db.prepare('INSERT INTO readings (node, metric, ts, value) VALUES (?, ?, ?, ?)');
+  const data = Array.from({ length: batches }, (_, b) => gen(b));
+  const s0 = performance.now();
+  for (const batch of data) {
+    db.exec('BEGIN');
+    for (const r of batch) insert.run(r.node, r.metric, r.ts, r.value);
+    db.exec('COMMIT');
+  }
+  const sqliteRate = (batches * perBatch) / ((performance.now() - s0) / 1000);
+  db.close();
+  const token = await gatewayToken(cloud.url, 'gw-ingest');
+  const bodies = await Promise.all(data.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench-${b}`, readings }))));
+  const i0 = performance.now();
+  for (const body of bodies) {
+    const res = await fetch(`${cloud.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body,
+    });
+    if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+    await res.arrayBuffer();
+  }
+  const ingestRate = (batches * perBatch) / ((performance.now() - i0) / 1000);
+  rows.push(['Cloud: ingest API → embedded SQLite', `${fmt(ingestRate)} readings/s`, `${fmt(sqliteRate)} rows/s (bare SQLite insert)`, `${fmt(ingestRate / sqliteRate, 2)}×`, '≥ 0.3×']);
+  await cloud.proc.stop();
+
+  const header: [string, string, string, string, string] = ['measure', 'Ruộng', 'baseline (same run)', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});

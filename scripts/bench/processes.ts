@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = join(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export type Proc = { child: ChildProcess; log: (msg: string) => Promise<Record<string, unknown>>; stop(): Promise<void> };
+
+/** Spawns one of the platform's programs; `log(msg)` resolves at its next log entry with that msg. */
+export function start(script: string, args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const waiting = new Map<string, (e: Record<string, unknown>) => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      const resolve = waiting.get(String(entry.msg));
+      if (resolve) {
+        waiting.delete(String(entry.msg));
+        resolve(entry);
+      }
+    } catch {
+      // a plain line
+    }
+  });
+  return {
+    child,
+    log: (msg) => new Promise((resolve) => waiting.set(msg, resolve)),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** User + system CPU time of a process so far, in ms, from /proc. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+}
+
+export function rssBytes(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return Number(m![1]) * 1024;
+}
+
+export async function runPublishers(url: string, nodes: { id: string; secret: string }[], messages: number, startTs: number): Promise<number> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'publishers.ts'), JSON.stringify({ url, nodes, messages, startTs })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`publishers exited with ${code}`);
+  return (JSON.parse(out) as { elapsedMs: number }).elapsedMs;
+}
+
+export function writeJson(file: string, value: unknown): string {
+  writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
