@@ -8,8 +8,8 @@ import { DEFAULT_PORT, type CloudConfig } from './config.ts';
 import { listen } from './listen.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
-import { SqliteTelemetryStore } from './stores/sqlite-telemetry-store.ts';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
+import { openTelemetryStore } from './stores/open-telemetry-store.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export type Cloud = {
@@ -26,7 +26,13 @@ const LEDGER_DAYS = 14;
 
 export async function startCloud(config: CloudConfig, log: Logger, options: { telemetry?: TelemetryStore } = {}): Promise<Cloud> {
   const meta = new SqliteMetadataStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
-  const telemetry = options.telemetry ?? new SqliteTelemetryStore(join(config.RUONG_DATA_DIR, 'telemetry.db'));
+  let telemetry: TelemetryStore;
+  try {
+    telemetry = options.telemetry ?? (await openTelemetryStore(config, log.child({ component: 'telemetry' })));
+  } catch (err) {
+    meta.close();
+    throw err;
+  }
   const deps: CloudDeps = { telemetry, meta, log, metrics: new MetricsRegistry(), maxBodyBytes: config.RUONG_MAX_BODY_BYTES, now: Date.now };
 
   let createdAdminToken: string | undefined;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
+/** An InfluxQL duration such as 90d, 12w or INF (keep forever). */
+const InfluxDuration = z.string().regex(/^(INF|\d+[hdw])$/, 'an InfluxDB duration like 90d, 52w or INF');
 
 /** The cloud's settings, from the environment; every one has a default that runs on a laptop. */
 export const CloudConfig = z.object({
@@ -10,6 +12,18 @@ export const CloudConfig = z.object({
   RUONG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RUONG_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   RUONG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RUONG_TELEMETRY_STORE: z.enum(['sqlite', 'influxdb']).default('sqlite'),
+  RUONG_INFLUX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:8086'),
+  RUONG_INFLUX_DATABASE: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('ruong'),
+  RUONG_INFLUX_RETENTION_POLICY: z.string().regex(/^[A-Za-z0-9_-]+$/).default('raw'),
+  RUONG_INFLUX_RAW_RETENTION: InfluxDuration.default('90d'),
+  RUONG_INFLUX_ROLLUP_RETENTION_POLICY: z.string().regex(/^[A-Za-z0-9_-]+$/).default('rollup_1h'),
+  RUONG_INFLUX_ROLLUP_RETENTION: InfluxDuration.default('INF'),
+  RUONG_INFLUX_USERNAME: z.string().optional(),
+  RUONG_INFLUX_PASSWORD: z.string().optional(),
+  RUONG_INFLUX_TOKEN: z.string().optional(),
+  RUONG_INFLUX_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  RUONG_INFLUX_MANAGE_SCHEMA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type CloudConfig = z.infer<typeof CloudConfig>;
 

@@ -1,0 +1,35 @@
+import type { InfluxHttp } from './influx-http.ts';
+
+export type RetentionPlan = { raw: { name: string; duration: string }; rollup: { name: string; duration: string } };
+
+/**
+ * Creates the database and the two retention policies (raw, the default; hourly rollups, kept longer),
+ * or brings their durations in line with the settings. Says which permission is missing when it may not.
+ */
+export async function ensureInfluxSchema(http: InfluxHttp, plan: RetentionPlan, user: string | undefined): Promise<void> {
+  const db = `"${http.database}"`;
+  const statements: string[] = [`CREATE DATABASE ${db}`];
+  try {
+    await http.query(statements[0]!, { write: true, database: false });
+    const [existing] = await http.query(`SHOW RETENTION POLICIES ON ${db}`);
+    const names = new Set((existing?.series?.[0]?.values ?? []).map((v) => String(v[0])));
+    for (const [rp, isDefault] of [
+      [plan.raw, true],
+      [plan.rollup, false],
+    ] as const) {
+      const verb = names.has(rp.name) ? 'ALTER' : 'CREATE';
+      const statement = `${verb} RETENTION POLICY "${rp.name}" ON ${db} DURATION ${rp.duration} REPLICATION 1${isDefault ? ' DEFAULT' : ''}`;
+      statements.push(statement);
+      await http.query(statement, { write: true });
+    }
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/authoriz|privilege|401|403/i.test(message)) {
+      throw new Error(
+        `InfluxDB ${user ? `user "${user}"` : 'token'} may not manage database ${db} (${message}); ` +
+          `grant it admin rights, or run these yourself and set RUONG_INFLUX_MANAGE_SCHEMA=false: ${statements.join('; ')}`,
+      );
+    }
+    throw new Error(`cannot prepare InfluxDB database ${db}: ${message}`);
+  }
+}

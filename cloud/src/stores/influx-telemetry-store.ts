@@ -1,0 +1,120 @@
+import { Point } from '@influxdata/influxdb-client';
+import type { Reading, Series } from '@ruong/shared';
+import { metricUnit } from '@ruong/shared';
+import type { Logger } from 'pino';
+import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection, type QueryResult } from './influx-http.ts';
+import { InfluxRollups, HOUR, ROLLUP_MEASUREMENT } from './influx-rollups.ts';
+import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
+import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
+
+export const MEASUREMENT = 'readings';
+
+export type InfluxStoreOptions = InfluxConnection & {
+  retention: RetentionPlan;
+  /** Create the database and retention policies at start (needs admin rights on 1.x). */
+  manageSchema: boolean;
+};
+
+const RAW_AGG = { mean: 'mean(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', last: 'last(value)' } as const;
+const ROLLUP_AGG = { mean: 'sum("sum") / sum("count")', min: 'min("min")', max: 'max("max")', sum: 'sum("sum")', last: 'last("last")' } as const;
+
+/**
+ * Telemetry in InfluxDB. One measurement, `readings`, tagged by `node` and `metric` (series
+ * cardinality = nodes × metrics, bounded by the registry) with one float field `value`, time in ms. A
+ * reading written again lands on the same series and time, so it stays one point. Hourly rollups
+ * (mean, min, max, sum, last, count) live in a second retention policy and answer hour-or-coarser
+ * bucket queries, so long ranges stay fast after raw data has expired.
+ */
+export class InfluxTelemetryStore implements TelemetryStore {
+  readonly kind = 'influxdb';
+  readonly #http: InfluxHttp;
+  readonly #options: InfluxStoreOptions;
+  readonly #log: Logger;
+  readonly rollups: InfluxRollups;
+  /** Points InfluxDB refused for good (type conflicts, beyond retention): logged and counted, not retried. */
+  refusedWrites = 0;
+
+  private constructor(options: InfluxStoreOptions, log: Logger) {
+    this.#options = options;
+    this.#http = new InfluxHttp(options);
+    this.#log = log;
+    this.rollups = new InfluxRollups(this.#http, options.retention, log);
+  }
+
+  static async open(options: InfluxStoreOptions, log: Logger): Promise<InfluxTelemetryStore> {
+    const store = new InfluxTelemetryStore(options, log);
+    if (options.manageSchema) await ensureInfluxSchema(store.#http, options.retention, options.username);
+    store.rollups.start();
+    return store;
+  }
+
+  async write(readings: readonly Reading[]): Promise<void> {
+    if (readings.length === 0) return;
+    const lines: string[] = [];
+    for (const r of readings) {
+      // Timestamps go over the wire in the precision we write with (ms), never as a Date.
+      lines.push(new Point(MEASUREMENT).tag('node', r.node).tag('metric', r.metric).floatField('value', r.value).timestamp(String(r.ts)).toLineProtocol()!);
+    }
+    try {
+      await this.#http.write(lines.join('\n'), this.#options.retention.raw.name);
+    } catch (err) {
+      if (!(err instanceof InfluxPartialWrite)) throw err;
+      // The good points are stored; the rest would be refused forever, so the batch must not be retried.
+      this.refusedWrites++;
+      this.#log.error({ err: err.message, readings: readings.length }, 'InfluxDB refused some points of a batch; the rest are stored');
+    }
+    this.rollups.touched(readings);
+  }
+
+  async query(q: SeriesQuery): Promise<Series[]> {
+    const where = [`time >= ${Math.trunc(q.from)}ms`, `time < ${Math.trunc(q.to)}ms`];
+    if (q.nodes?.length) where.push(`(${q.nodes.map((n) => `node = ${quote(n)}`).join(' OR ')})`);
+    if (q.metrics?.length) where.push(`(${q.metrics.map((m) => `metric = ${quote(m)}`).join(' OR ')})`);
+    const db = `"${this.#http.database}"`;
+    let sql: string;
+    if (q.every && q.every % HOUR === 0) {
+      await this.rollups.flush(q.from, q.to);
+      const rp = `"${this.#options.retention.rollup.name}"`;
+      sql = `SELECT ${ROLLUP_AGG[q.agg ?? 'mean']} AS value FROM ${db}.${rp}."${ROLLUP_MEASUREMENT}" WHERE ${where.join(' AND ')} GROUP BY time(${q.every}ms), node, metric fill(none)`;
+    } else if (q.every) {
+      sql = `SELECT ${RAW_AGG[q.agg ?? 'mean']} AS value FROM ${db}.${this.#rawPolicy()}."${MEASUREMENT}" WHERE ${where.join(' AND ')} GROUP BY time(${q.every}ms), node, metric fill(none)`;
+    } else {
+      sql = `SELECT value FROM ${db}.${this.#rawPolicy()}."${MEASUREMENT}" WHERE ${where.join(' AND ')} GROUP BY node, metric`;
+    }
+    return toSeries(await this.#http.query(sql));
+  }
+
+  async latest(nodes?: readonly string[]): Promise<LatestValue[]> {
+    const filter = nodes?.length ? `WHERE (${nodes.map((n) => `node = ${quote(n)}`).join(' OR ')})` : '';
+    const [result] = await this.#http.query(`SELECT last(value) AS value FROM ${this.#rawPolicy()}."${MEASUREMENT}" ${filter} GROUP BY node, metric`);
+    return toSeries([result ?? {}]).map((s) => ({ node: s.node, metric: s.metric, ts: s.points[0]![0], value: s.points[0]![1] }));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.#http.ping();
+    } catch (err) {
+      throw new Error(`InfluxDB at ${this.#options.url} does not answer: ${errorText(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.rollups.stop();
+  }
+
+  #rawPolicy(): string {
+    return `"${this.#options.retention.raw.name}"`;
+  }
+}
+
+/** InfluxQL results to series sorted by node then metric, as every store returns them. */
+function toSeries(results: QueryResult[]): Series[] {
+  const series: Series[] = [];
+  for (const s of results[0]?.series ?? []) {
+    const node = s.tags?.node ?? '';
+    const metric = s.tags?.metric ?? '';
+    const points = s.values.filter((v) => v[1] !== null).map((v) => [Number(v[0]), Number(v[1])] as [number, number]);
+    if (points.length) series.push({ node, metric, unit: metricUnit(metric), points });
+  }
+  return series.sort((a, b) => (a.node === b.node ? (a.metric < b.metric ? -1 : 1) : a.node < b.node ? -1 : 1));
+}

@@ -1,0 +1,14 @@
+import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
+import { influxOptions, startInfluxd, type DisposableInfluxd } from './influxd.ts';
+import { telemetryStoreContract } from './telemetry-store.contract.ts';
+
+let influxd: DisposableInfluxd;
+let n = 0;
+beforeAll(async () => {
+  influxd = (await startInfluxd()) as DisposableInfluxd;
+}, 60_000);
+afterAll(async () => influxd?.dispose());
+
+telemetryStoreContract('InfluxDB 1.6 (real influxd)', async () => InfluxTelemetryStore.open(influxOptions(influxd.url, `contract_${++n}`), pino({ level: 'silent' })));
