@@ -17,7 +17,9 @@ export type TestCloud = Cloud & {
 };
 
 /** A real cloud on a free loopback port with its own data folder. */
-export async function startTestCloud(options: { dataDir?: string; port?: number; telemetry?: TelemetryStore; maxBodyBytes?: number } = {}): Promise<TestCloud> {
+export async function startTestCloud(
+  options: { dataDir?: string; port?: number; telemetry?: TelemetryStore; maxBodyBytes?: number; env?: Record<string, string> } = {},
+): Promise<TestCloud> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ruong-cloud-'));
   const config = parseCloudConfig({
     RUONG_PORT: String(options.port ?? 0),
@@ -25,6 +27,7 @@ export async function startTestCloud(options: { dataDir?: string; port?: number;
     RUONG_DATA_DIR: dataDir,
     RUONG_ADMIN_TOKEN: ADMIN_TOKEN,
     ...(options.maxBodyBytes && { RUONG_MAX_BODY_BYTES: String(options.maxBodyBytes) }),
+    ...options.env,
   });
   const cloud = await startCloud(config, pino({ level: 'silent' }), options.telemetry ? { telemetry: options.telemetry } : {});
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };

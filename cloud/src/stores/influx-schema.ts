@@ -1,4 +1,4 @@
-import type { InfluxHttp } from './influx-http.ts';
+import { errorText, type InfluxHttp } from './influx-http.ts';
 
 export type RetentionPlan = { raw: { name: string; duration: string }; rollup: { name: string; duration: string } };
 
@@ -23,7 +23,7 @@ export async function ensureInfluxSchema(http: InfluxHttp, plan: RetentionPlan, 
       await http.query(statement, { write: true });
     }
   } catch (err) {
-    const message = (err as Error).message;
+    const message = errorText(err).replace(/\s+/g, ' ');
     if (/authoriz|privilege|401|403/i.test(message)) {
       throw new Error(
         `InfluxDB ${user ? `user "${user}"` : 'token'} may not manage database ${db} (${message}); ` +

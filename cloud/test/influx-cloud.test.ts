@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { influxOptions, startInfluxd, type DisposableInfluxd } from './influxd.ts';
+import { startTestCloud, type TestCloud } from './test-cloud.ts';
+import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
+import pino from 'pino';
+
+const T0 = Date.UTC(2026, 10, 20);
+const reading = (node: string, i: number, ts = T0 + i * 60_000) => ({ node, metric: 'soil_moisture', value: 20 + i, ts });
+
+function influxEnv(url: string, database: string, raw = 'INF'): Record<string, string> {
+  return { RUONG_TELEMETRY_STORE: 'influxdb', RUONG_INFLUX_URL: url, RUONG_INFLUX_DATABASE: database, RUONG_INFLUX_RAW_RETENTION: raw, RUONG_INFLUX_TIMEOUT_MS: '2000' };
+}
+
+describe('cloud configured for InfluxDB', () => {
+  let influxd: DisposableInfluxd;
+  let cloud: TestCloud;
+  let token: string;
+  const post = (batch: object) =>
+    fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
+
+  beforeAll(async () => {
+    influxd = (await startInfluxd()) as DisposableInfluxd;
+    cloud = await startTestCloud({ env: influxEnv(influxd.url, 'cloudtest') });
+    token = await cloud.registerGateway('gw-influx');
+  }, 60_000);
+  afterAll(async () => {
+    await cloud?.stop();
+    await influxd?.dispose();
+  });
+
+  it('created its database and retention policies at start', async () => {
+    const rps = await influxd.query('SHOW RETENTION POLICIES ON cloudtest');
+    const rows = rps.results[0].series[0].values as [string, string, string, number, boolean][];
+    expect(rows.find((r) => r[0] === 'raw')?.[4]).toBe(true);
+    expect(rows.map((r) => r[0])).toContain('rollup_1h');
+    expect(await (await fetch(`${cloud.url}/healthz`)).json()).toEqual({ status: 'ok', telemetryStore: { kind: 'influxdb', ok: true } });
+  });
+
+  it('stores the same batch sent twice as one set of points', async () => {
+    const batch = { batchId: 'influx-twice', readings: [reading('soil-i1', 0), reading('soil-i1', 1), reading('soil-i2', 0)] };
+    expect(await (await post(batch)).json()).toMatchObject({ accepted: 3, duplicate: false });
+    expect(await (await post(batch)).json()).toMatchObject({ accepted: 3, duplicate: true });
+    // Even past the ledger (a second cloud instance, say), the points keep their identity.
+    await cloud.deps.telemetry.write(batch.readings);
+    const count = await influxd.query(`SELECT count(value) FROM raw.readings WHERE node = 'soil-i1' OR node = 'soil-i2' GROUP BY node`, 'cloudtest');
+    expect(count.results[0].series.map((s: { values: number[][] }) => s.values[0]![1])).toEqual([2, 1]);
+    const read = await cloud.get(`/api/v1/readings?node=soil-i1&from=${T0}`);
+    expect(await read.json()).toEqual({ series: [{ node: 'soil-i1', metric: 'soil_moisture', unit: '%VWC', points: [[T0, 20], [T0 + 60_000, 21]] }] });
+  });
+
+  it('answers 503 with Retry-After while InfluxDB is down, reports it in /healthz, and takes the batch once it is back', async () => {
+    await influxd.stop();
+    const batch = { batchId: 'influx-down', readings: [reading('soil-i3', 0)] };
+    const refused = await post(batch);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ error: { code: 'store_unavailable' } });
+    const health = await fetch(`${cloud.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'degraded', telemetryStore: { kind: 'influxdb', ok: false } });
+
+    await influxd.start();
+    const accepted = await post(batch);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ accepted: 1, duplicate: false });
+    expect(await (await fetch(`${cloud.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('stores the good points of a batch InfluxDB partly refuses, and does not ask for it again', async () => {
+    const shortCloud = await startTestCloud({ env: { ...influxEnv(influxd.url, 'shortraw', '1h'), RUONG_INFLUX_ROLLUP_RETENTION: '1h' } });
+    const shortToken = await shortCloud.registerGateway('gw-short');
+    const now = Date.now();
+    const res = await fetch(`${shortCloud.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${shortToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batchId: 'partly', readings: [reading('soil-p', 0, now - 30 * 86_400_000), reading('soil-p', 1, now)] }),
+    });
+    expect(res.status).toBe(200);
+    const stored = await influxd.query(`SELECT value FROM raw.readings WHERE node = 'soil-p'`, 'shortraw');
+    expect((stored as { results: { series: { values: unknown }[] }[] }).results[0]!.series[0]!.values).toEqual([[now, 21]]);
+    expect((shortCloud.deps.telemetry as InfluxTelemetryStore).refusedWrites).toBe(1);
+    await shortCloud.stop();
+  });
+});
+
+describe('InfluxDB permissions', () => {
+  let influxd: DisposableInfluxd;
+  beforeAll(async () => {
+    influxd = (await startInfluxd({ auth: true })) as DisposableInfluxd;
+    await influxd.query("CREATE USER admin WITH PASSWORD 'admin-pass' WITH ALL PRIVILEGES");
+    await influxd.query("CREATE USER farmer WITH PASSWORD 'farmer-pass'", undefined, 'admin:admin-pass');
+  }, 60_000);
+  afterAll(async () => influxd?.dispose());
+
+  it('says exactly what is missing when the user may not create the database', async () => {
+    const options = { ...influxOptions(influxd.url, 'locked'), username: 'farmer', password: 'farmer-pass' };
+    await expect(InfluxTelemetryStore.open(options, pino({ level: 'silent' }))).rejects.toThrow(
+      /user "farmer" may not manage database "locked" .*grant it admin rights, or run these yourself and set RUONG_INFLUX_MANAGE_SCHEMA=false: CREATE DATABASE "locked"/,
+    );
+  });
+
+  it('works with a user that has the rights', async () => {
+    const store = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'open'), username: 'admin', password: 'admin-pass' }, pino({ level: 'silent' }));
+    await store.write([reading('soil-a', 0)]);
+    expect((await store.latest(['soil-a']))[0]).toMatchObject({ value: 20 });
+    await store.close();
+  });
+});
