@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { startInfluxd, type DisposableInfluxd } from '../cloud/test/influxd.ts';
 import { cpuMs, freePort, rssBytes, runPublishers, start, writeJson, type Proc } from './bench/processes.ts';
 
 const gzipAsync = promisify(gzip);
@@ -41,8 +42,8 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
   }
 }
 
-async function startCloud(dataDir: string, port: number): Promise<{ proc: Proc; url: string }> {
-  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN });
+async function startCloud(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
+  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN, ...env });
   const entry = await proc.log('cloud listening');
   return { proc, url: String(entry.url) };
 }
@@ -90,6 +91,65 @@ async function bareBrokerRate(total: number): Promise<number> {
   await new Promise<void>((r) => broker.close(() => r()));
   server.close();
   return total / seconds;
+}
+
+/** Posts prepared batches from `senders` concurrent senders (gateways), each one batch at a time; items/s. */
+async function postAll(bodies: (Buffer | string)[], senders: number, post: (body: Buffer | string, i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (next < bodies.length) {
+        const i = next++;
+        await post(bodies[i]!, i);
+      }
+    }),
+  );
+  return (bodies.length * 5000) / ((performance.now() - t0) / 1000);
+}
+
+async function ingestRateOf(url: string, token: string, bodies: Buffer[], senders = 1): Promise<number> {
+  return postAll(bodies, senders, async (body, i) => {
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body,
+    });
+    if (res.status !== 200) throw new Error(`ingest of batch ${i} answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  });
+}
+
+async function lineProtocolRate(url: string, lines: string[], senders = 1): Promise<number> {
+  return postAll(lines, senders, async (body) => {
+    const res = await fetch(`${url}/write?db=direct&precision=ms`, { method: 'POST', body });
+    if (res.status !== 204) throw new Error(`influxd /write answered ${res.status}`);
+  });
+}
+
+/** Loads 30 days of one-minute soil moisture for one node, then times the hourly chart query. */
+async function chartQueryMs(url: string): Promise<number> {
+  const from = Date.UTC(2026, 5, 1);
+  const token = await gatewayToken(url, `gw-chart`);
+  const all = Array.from({ length: 30 * 1440 }, (_, i) => ({ node: 'chart-1', metric: 'soil_moisture', value: 30 + Math.sin(i / 500) * 5, ts: from + i * 60_000 }));
+  for (let i = 0; i < all.length; i += 5000) {
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batchId: `chart-${i}`, readings: all.slice(i, i + 5000) }),
+    });
+    if (res.status !== 200) throw new Error(`chart load answered ${res.status}`);
+  }
+  const q = `${url}/api/v1/readings?node=chart-1&metric=soil_moisture&from=${from}&to=${from + 30 * 86_400_000}&every=1h&agg=mean`;
+  const times: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    const res = await fetch(q, { headers: { Authorization: `Bearer ${ADMIN}` } });
+    const body = (await res.json()) as { series: { points: unknown[] }[] };
+    if (body.series[0]?.points.length !== 720) throw new Error(`chart query gave ${body.series[0]?.points.length} points`);
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
 async function main(): Promise<void> {
@@ -167,21 +227,36 @@ async function main(): Promise<void> {
   }
   const sqliteRate = (batches * perBatch) / ((performance.now() - s0) / 1000);
   db.close();
-  const token = await gatewayToken(cloud.url, 'gw-ingest');
   const bodies = await Promise.all(data.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench-${b}`, readings }))));
-  const i0 = performance.now();
-  for (const body of bodies) {
-    const res = await fetch(`${cloud.url}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
-      body,
-    });
-    if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
-    await res.arrayBuffer();
-  }
-  const ingestRate = (batches * perBatch) / ((performance.now() - i0) / 1000);
+  const ingestRate = await ingestRateOf(cloud.url, await gatewayToken(cloud.url, 'gw-ingest'), bodies);
   rows.push(['Cloud: ingest API → embedded SQLite', `${fmt(ingestRate)} readings/s`, `${fmt(sqliteRate)} rows/s (bare SQLite insert)`, `${fmt(ingestRate / sqliteRate, 2)}×`, '≥ 0.3×']);
+  rows.push(['Charts: 30-day hourly query, embedded SQLite', `${fmt(await chartQueryMs(cloud.url), 1)} ms (median of 20)`, '', '', '< 100 ms']);
   await cloud.proc.stop();
+
+  // 4. Cloud ingest into InfluxDB against the same points posted to the same influxd as line protocol.
+  const influxd = (await startInfluxd()) as DisposableInfluxd;
+  try {
+    await influxd.query('CREATE DATABASE direct');
+    const lines = data.map((batch) => batch.map((r) => `readings,metric=${r.metric},node=${r.node} value=${r.value} ${r.ts}`).join('\n'));
+    const directRate = await lineProtocolRate(influxd.url, lines);
+    const directRate4 = await lineProtocolRate(influxd.url, lines, 4);
+    const influxCloud = await startCloud(join(dir, 'cloud-influx'), await freePort(), {
+      RUONG_TELEMETRY_STORE: 'influxdb',
+      RUONG_INFLUX_URL: influxd.url,
+      RUONG_INFLUX_DATABASE: 'ruong',
+      RUONG_INFLUX_RAW_RETENTION: 'INF',
+    });
+    const influxToken = await gatewayToken(influxCloud.url, 'gw-influx');
+    const viaApi = await ingestRateOf(influxCloud.url, influxToken, bodies);
+    const bodies4 = await Promise.all(data.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench4-${b}`, readings }))));
+    const viaApi4 = await ingestRateOf(influxCloud.url, influxToken, bodies4, 4);
+    rows.push(['Cloud: ingest API → InfluxDB 1.6, 1 sender', `${fmt(viaApi)} readings/s`, `${fmt(directRate)} points/s (line protocol to /write)`, `${fmt(viaApi / directRate, 2)}×`, '≥ 0.8×']);
+    rows.push(['Cloud: ingest API → InfluxDB 1.6, 4 senders', `${fmt(viaApi4)} readings/s`, `${fmt(directRate4)} points/s (line protocol to /write)`, `${fmt(viaApi4 / directRate4, 2)}×`, '≥ 0.8×']);
+    rows.push(['Charts: 30-day hourly query, InfluxDB rollups', `${fmt(await chartQueryMs(influxCloud.url), 1)} ms (median of 20)`, '', '', '< 100 ms']);
+    await influxCloud.proc.stop();
+  } finally {
+    await influxd.dispose();
+  }
 
   const header: [string, string, string, string, string] = ['measure', 'Ruộng', 'baseline (same run)', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

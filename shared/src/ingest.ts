@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommandAction, NodeCommandAck } from './mqtt-topics.ts';
-import { EpochMs, NodeId, Reading } from './reading.ts';
+import { checkValue } from './metrics.ts';
+import { EpochMs, NodeId, ReadingShape } from './reading.ts';
 import { RejectReason } from './reject-reason.ts';
 
 export const MAX_BATCH_READINGS = 10_000;
@@ -24,12 +25,20 @@ export const GatewayHealth = z.object({
 });
 export type GatewayHealth = z.infer<typeof GatewayHealth>;
 
-export const IngestBatch = z.object({
-  batchId: BatchId,
-  readings: z.array(Reading).max(MAX_BATCH_READINGS),
-  acks: z.array(CommandAckUp).max(1_000).default([]),
-  health: GatewayHealth.optional(),
-});
+export const IngestBatch = z
+  .object({
+    batchId: BatchId,
+    readings: z.array(ReadingShape).max(MAX_BATCH_READINGS),
+    acks: z.array(CommandAckUp).max(1_000).default([]),
+    health: GatewayHealth.optional(),
+  })
+  // Range checks in one pass over the batch: the same issues as Reading's, at a fraction of the cost.
+  .superRefine((batch, ctx) => {
+    batch.readings.forEach((r, i) => {
+      const problem = checkValue(r.metric, r.value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['readings', i, 'value'], message: problem });
+    });
+  });
 export type IngestBatch = z.infer<typeof IngestBatch>;
 
 /** A command waiting for a gateway, as it travels down. */

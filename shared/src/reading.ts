@@ -10,18 +10,19 @@ export const Seq = z.number().int().min(0).max(SEQ_MAX);
 /** Epoch milliseconds; 2000-01-01 .. 2200-01-01 catches seconds-vs-ms mistakes. */
 export const EpochMs = z.number().int().min(946_684_800_000).max(7_258_118_400_000);
 
+/** The shape of a reading, before its value is checked against the metric catalogue. */
+export const ReadingShape = z.object({
+  node: NodeId,
+  metric: MetricName,
+  value: z.number(),
+  ts: EpochMs,
+});
+
 /** One value of one metric from one node at one time: the unit everything downstream stores. */
-export const Reading = z
-  .object({
-    node: NodeId,
-    metric: MetricName,
-    value: z.number(),
-    ts: EpochMs,
-  })
-  .superRefine((r, ctx) => {
-    const problem = checkValue(r.metric, r.value);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
-  });
+export const Reading = ReadingShape.superRefine((r, ctx) => {
+  const problem = checkValue(r.metric, r.value);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+});
 export type Reading = z.infer<typeof Reading>;
 
 /** What a node reports at once: several metrics, one optional sequence number and timestamp. */

@@ -1,8 +1,8 @@
-import { Point } from '@influxdata/influxdb-client';
 import type { Reading, Series } from '@ruong/shared';
 import { metricUnit } from '@ruong/shared';
 import type { Logger } from 'pino';
 import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection, type QueryResult } from './influx-http.ts';
+import { readingsToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, ROLLUP_MEASUREMENT } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
 import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
@@ -50,13 +50,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
   async write(readings: readonly Reading[]): Promise<void> {
     if (readings.length === 0) return;
-    const lines: string[] = [];
-    for (const r of readings) {
-      // Timestamps go over the wire in the precision we write with (ms), never as a Date.
-      lines.push(new Point(MEASUREMENT).tag('node', r.node).tag('metric', r.metric).floatField('value', r.value).timestamp(String(r.ts)).toLineProtocol()!);
-    }
     try {
-      await this.#http.write(lines.join('\n'), this.#options.retention.raw.name);
+      // Timestamps go over the wire in the precision we write with (ms), never as a Date.
+      await this.#http.write(readingsToLineProtocol(MEASUREMENT, readings), this.#options.retention.raw.name);
     } catch (err) {
       if (!(err instanceof InfluxPartialWrite)) throw err;
       // The good points are stored; the rest would be refused forever, so the batch must not be retried.
