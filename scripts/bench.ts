@@ -43,7 +43,8 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
 }
 
 async function startCloud(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
-  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN, ...env });
+  // The bench measures capacity, so the per-gateway ingest rate limit is lifted.
+  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN, RUONG_INGEST_RATE: '100000', RUONG_INGEST_BURST: '100000', ...env });
   const entry = await proc.log('cloud listening');
   return { proc, url: String(entry.url) };
 }

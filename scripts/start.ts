@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, portFree } from './free-port.ts';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -40,21 +40,7 @@ function persistedSecret(name: string, prefix: string): string {
   return secret;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createServer();
-    probe.once('error', () => done(false));
-    probe.listen(port, '0.0.0.0', () => probe.close(() => done(true)));
-  });
-}
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;

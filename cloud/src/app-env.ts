@@ -11,6 +11,8 @@ export type CloudDeps = {
   log: Logger;
   metrics: MetricsRegistry;
   maxBodyBytes: number;
+  /** Ingest requests a gateway may make per second on average, and in a burst. */
+  ingestRate: { perSecond: number; burst: number };
   now: () => number;
 };
 

@@ -33,7 +33,15 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     meta.close();
     throw err;
   }
-  const deps: CloudDeps = { telemetry, meta, log, metrics: new MetricsRegistry(), maxBodyBytes: config.RUONG_MAX_BODY_BYTES, now: Date.now };
+  const deps: CloudDeps = {
+    telemetry,
+    meta,
+    log,
+    metrics: new MetricsRegistry(),
+    maxBodyBytes: config.RUONG_MAX_BODY_BYTES,
+    ingestRate: { perSecond: config.RUONG_INGEST_RATE, burst: config.RUONG_INGEST_BURST },
+    now: Date.now,
+  };
 
   let createdAdminToken: string | undefined;
   if (config.RUONG_ADMIN_TOKEN) meta.setAdminToken(hashToken(config.RUONG_ADMIN_TOKEN));

@@ -11,6 +11,8 @@ export const CloudConfig = z.object({
   RUONG_DATA_DIR: z.string().min(1).default('.ruong-data'),
   RUONG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RUONG_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  RUONG_INGEST_RATE: z.coerce.number().positive().default(20),
+  RUONG_INGEST_BURST: z.coerce.number().int().min(1).default(40),
   RUONG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RUONG_TELEMETRY_STORE: z.enum(['sqlite', 'influxdb']).default('sqlite'),
   RUONG_INFLUX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:8086'),

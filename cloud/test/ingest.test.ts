@@ -98,6 +98,25 @@ describe('POST /api/v1/ingest', () => {
     expect((await post('{}', { 'Content-Encoding': 'br' })).status).toBe(415);
   });
 
+  it('answers 429 with Retry-After when a gateway posts faster than its rate', async () => {
+    const limited = await startTestCloud({ env: { RUONG_INGEST_RATE: '1', RUONG_INGEST_BURST: '2' } });
+    const t = await limited.registerGateway('gw-fast');
+    const send = (i: number) =>
+      fetch(`${limited.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId: `fast-${i}`, readings: readings('soil-f', 1, T0 + i * 60_000) }),
+      });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push(await send(i));
+    expect(statuses.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(statuses[2]!.headers.get('retry-after')).toBe('1');
+    expect(await statuses[2]!.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    const stored = await limited.get(`/api/v1/readings?node=soil-f&from=${T0}`);
+    expect(((await stored.json()) as { series: { points: unknown[] }[] }).series[0]!.points).toHaveLength(2);
+    await limited.stop();
+  });
+
   it('refuses a missing or wrong token with 401 and stores nothing', async () => {
     const batch = JSON.stringify({ batchId: 'b-401', readings: readings('soil-e', 1) });
     const none = await fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', body: batch, headers: { 'Content-Type': 'application/json' } });

@@ -26,6 +26,9 @@ export async function startTestCloud(
     RUONG_HOST: '127.0.0.1',
     RUONG_DATA_DIR: dataDir,
     RUONG_ADMIN_TOKEN: ADMIN_TOKEN,
+    // Tests push batches much faster than a field does; the limit itself has its own test.
+    RUONG_INGEST_RATE: '10000',
+    RUONG_INGEST_BURST: '10000',
     ...(options.maxBodyBytes && { RUONG_MAX_BODY_BYTES: String(options.maxBodyBytes) }),
     ...options.env,
   });

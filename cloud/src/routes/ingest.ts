@@ -3,6 +3,7 @@ import { IngestBatch, IngestReply } from '@ruong/shared';
 import { ApiError } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requireGateway } from '../auth.ts';
+import { rateLimit } from '../rate-limit.ts';
 import { inflatedBody } from '../request-body.ts';
 import { errorResponses, json } from './responses.ts';
 
@@ -18,11 +19,11 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
       'Idempotent by batchId: a batch sent again is stored once and answered 200 with duplicate=true. ' +
       'The body may be gzip (Content-Encoding: gzip); the size limit applies to the inflated body.',
     security: [{ bearer: [] }],
-    middleware: [requireGateway(deps), inflatedBody(deps.maxBodyBytes)] as const,
+    middleware: [requireGateway(deps), rateLimit(deps.ingestRate.perSecond, deps.ingestRate.burst, (c) => c.get('gateway')), inflatedBody(deps.maxBodyBytes)] as const,
     request: { body: { content: { 'application/json': { schema: IngestBatch } }, required: true } },
     responses: {
       200: json(IngestReply, 'Stored (or already stored); commands waiting for this gateway'),
-      ...errorResponses(400, 401, 413, 415, 503),
+      ...errorResponses(400, 401, 413, 415, 429, 503),
     },
   });
   const countBatch = deps.metrics.counter('ruong_ingest_batches_total', 'Batches received, by result');

@@ -7,6 +7,7 @@ const DESCRIPTIONS = {
   409: 'Already exists',
   413: 'Body too large (after inflating gzip)',
   415: 'Unsupported Content-Encoding',
+  429: 'Over the rate limit; retry after the Retry-After header',
   503: 'A store is unavailable; retry after the Retry-After header',
 } as const;
 
