@@ -7,3 +7,4 @@ export * from './readings-query.ts';
 export * from './reject-reason.ts';
 export * from './serial-codec.ts';
 export * from './mqtt-codec.ts';
+export * from './irrigation/index.ts';

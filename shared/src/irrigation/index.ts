@@ -1,0 +1,5 @@
+export * from './evaluate.ts';
+export * from './hargreaves.ts';
+export * from './rule.ts';
+export * from './water-balance.ts';
+export type * from './zone-snapshot.ts';
