@@ -5,3 +5,4 @@ export { createPtyPair, type PtyPair } from './pty-pair.ts';
 export { SerialSensorNode } from './devices/serial-sensor-node.ts';
 export { MqttSensorNode } from './devices/mqtt-sensor-node.ts';
 export { Random } from './random.ts';
+export { MqttValveNode } from './devices/mqtt-valve-node.ts';

@@ -34,7 +34,15 @@ export const GatewayConfig = z
       ])
       .default({ mode: 'embedded', host: '0.0.0.0', port: 1883 }),
     /** The nodes this gateway serves; MQTT nodes log in to the embedded broker with their secret. */
-    nodes: z.record(NodeId, z.object({ secret: Secret.optional() })).default({}),
+    nodes: z.record(NodeId, z.object({ secret: Secret.optional(), kind: z.enum(['sensor', 'valve']).default('sensor') })).default({}),
+    safety: z
+      .object({
+        /** No valve stays open longer than this, whatever a command says. */
+        maxOpenSec: z.number().int().min(1).max(86_400).default(3_600),
+        /** A valve that does not confirm a command within this is reported failed. */
+        ackTimeoutMs: z.number().int().min(100).default(10_000),
+      })
+      .prefault({}),
   })
   .superRefine((c, ctx) => {
     if (c.mqtt.mode !== 'embedded') return;

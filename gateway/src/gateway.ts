@@ -8,12 +8,18 @@ import { MqttMessages } from './inputs/mqtt-messages.ts';
 import type { SerialInput } from './inputs/serial-input.ts';
 import { Intake } from './intake.ts';
 import { Outbox } from './outbox.ts';
+import { ActuationStore } from './actuation/actuation-store.ts';
+import { CommandRunner } from './actuation/command-runner.ts';
+import { MqttValveDriver } from './actuation/mqtt-valve-driver.ts';
+import type { ValveDriver } from './actuation/valve-driver.ts';
 import { Uploader } from './uploader.ts';
 
 export type Gateway = {
   intake: Intake;
   outbox: Outbox;
   uploader: Uploader;
+  commands: CommandRunner;
+  actuation: ActuationStore;
   serial: SerialInput[];
   broker: EmbeddedBroker | undefined;
   brokerClient: BrokerClient | undefined;
@@ -46,7 +52,17 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       rejects: { ...intake.rejects },
     };
   };
-  const uploader = new Uploader(outbox, config.cloud, log.child({ component: 'uploader' }), health);
+  const actuation = new ActuationStore(join(config.dataDir, 'actuation.db'));
+  const valves = new Map<string, ValveDriver>();
+  const commands = new CommandRunner(actuation, { maxOpenSec: config.safety.maxOpenSec, valves }, log.child({ component: 'commands' }));
+  const uploader = new Uploader(outbox, config.cloud, log.child({ component: 'uploader' }), health, {
+    pendingAcks: () => actuation.pendingAcks(),
+    acksDelivered: (seq) => actuation.acksDelivered(seq),
+    onCommands: (list) => {
+      for (const c of list) void commands.handle(c);
+    },
+  });
+  commands.onAck = () => uploader.nudge();
 
   const known = Object.keys(config.nodes).length ? new Set(Object.keys(config.nodes)) : undefined;
   const messages = new MqttMessages(intake, log.child({ component: 'mqtt' }), known);
@@ -71,10 +87,20 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     }
   } catch (err) {
     outbox.close();
+    actuation.close();
     throw err;
+  }
+  const publish = broker ? broker.publish.bind(broker) : brokerClient?.publish.bind(brokerClient);
+  if (publish) {
+    const driver = new MqttValveDriver(publish, config.safety.ackTimeoutMs);
+    messages.onAck = (_node, ack) => driver.acked(ack);
+    messages.onOnline = (node) => commands.valveOnline(node);
+    for (const [node, n] of Object.entries(config.nodes)) if (n.kind === 'valve') valves.set(node, driver);
   }
   for (const s of serial) s.start();
   uploader.start();
+  // Not awaited: a valve node that is offline must not hold up the readings.
+  void commands.closeAllAtBoot();
   const healthTimer = setInterval(() => log.info({ health: health() }, 'gateway health'), HEALTH_LOG_MS);
   healthTimer.unref();
   log.info({ gatewayId: config.gatewayId, serial: config.serial.length, mqtt: config.mqtt.mode }, 'gateway started');
@@ -83,15 +109,19 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     intake,
     outbox,
     uploader,
+    commands,
+    actuation,
     serial,
     broker,
     brokerClient,
     health,
     async stop() {
       clearInterval(healthTimer);
+      commands.stop();
       await Promise.all([...serial.map((s) => s.stop()), broker?.stop(), brokerClient?.stop()]);
       await uploader.stop();
       outbox.close();
+      actuation.close();
       log.info('gateway stopped');
     },
   };

@@ -1,4 +1,4 @@
-import { IngestReply, type GatewayHealth, type IngestBatch } from '@ruong/shared';
+import { IngestReply, type CommandAckUp, type GatewayCommand, type GatewayHealth, type IngestBatch } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
@@ -23,6 +23,15 @@ export type UploaderOptions = {
 
 export type UploadedEvent = { batchId: string; readings: number; duplicate: boolean };
 
+/** What travels with batches besides readings: command acks up, commands down. */
+export type UploaderLinks = {
+  pendingAcks(): { seq: number; ack: CommandAckUp }[];
+  acksDelivered(seq: number): void;
+  onCommands(commands: GatewayCommand[]): void;
+};
+
+const NO_LINKS: UploaderLinks = { pendingAcks: () => [], acksDelivered: () => {}, onCommands: () => {} };
+
 /** What the cloud's answer means for the batch. */
 class UploadError extends Error {
   readonly kind: 'retry' | 'too_large' | 'invalid';
@@ -42,6 +51,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   readonly #options: UploaderOptions;
   readonly #log: Logger;
   readonly #health: () => GatewayHealth;
+  readonly #links: UploaderLinks;
   readonly #abort = new AbortController();
   #batchMax: number;
   #waitingSince: number | undefined;
@@ -51,17 +61,23 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   readingsOut = 0;
   linkUp = false;
 
-  constructor(outbox: Outbox, options: UploaderOptions, log: Logger, health: () => GatewayHealth) {
+  constructor(outbox: Outbox, options: UploaderOptions, log: Logger, health: () => GatewayHealth, links: UploaderLinks = NO_LINKS) {
     super();
     this.#outbox = outbox;
     this.#options = options;
     this.#log = log;
     this.#health = health;
+    this.#links = links;
     this.#batchMax = options.batchMaxReadings;
     outbox.onCommitted(() => {
       this.#waitingSince ??= Date.now();
       this.#wake?.();
     });
+  }
+
+  /** Something (an ack) should go up soon, even with no readings waiting. */
+  nudge(): void {
+    this.#wake?.();
   }
 
   start(): void {
@@ -120,7 +136,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     const ready = this.#waitingSince !== undefined && Date.now() - this.#waitingSince >= this.#options.batchMaxAgeMs;
     const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax);
     if (batch) return batch;
-    if (Date.now() - this.#lastSent >= this.#options.heartbeatMs) return { batchId: randomUUID(), readings: [] };
+    if (Date.now() - this.#lastSent >= this.#options.heartbeatMs || this.#links.pendingAcks().length > 0) return { batchId: randomUUID(), readings: [] };
     return undefined;
   }
 
@@ -131,7 +147,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   }
 
   async #send(batch: OutboxBatch): Promise<IngestReply> {
-    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: [], health: this.#health() };
+    const acks = this.#links.pendingAcks();
+    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: acks.map((a) => a.ack), health: this.#health() };
     const gz = await gzipAsync(JSON.stringify(body));
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
     const res = await fetch(new URL('/api/v1/ingest', this.#options.url), {
@@ -144,6 +161,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     if (res.status === 200) {
       const reply = IngestReply.safeParse(JSON.parse(text));
       if (!reply.success) throw new UploadError('retry', `cloud answered 200 with an unexpected body: ${text.slice(0, 200)}`);
+      if (acks.length) this.#links.acksDelivered(acks.at(-1)!.seq);
+      if (reply.data.commands.length) this.#links.onCommands(reply.data.commands);
       return reply.data;
     }
     if (res.status === 413) throw new UploadError('too_large', text.slice(0, 300));

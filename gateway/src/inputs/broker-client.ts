@@ -41,11 +41,17 @@ export class BrokerClient {
     client.on('offline', () => this.#log.warn('MQTT broker unreachable; reconnecting'));
     client.on('connect', (connack) => {
       this.#log.info({ sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
-      client.subscribe([topics.allTelemetry, topics.allStatus], { qos: 1 }, (err) => {
+      client.subscribe([topics.allTelemetry, topics.allStatus, topics.allAcks], { qos: 1 }, (err) => {
         if (err) this.#log.error({ err: err.message }, 'MQTT subscribe failed');
         else this.#subscribed?.();
       });
     });
+  }
+
+  /** Publishes from the gateway itself (commands to valve nodes), at QoS 1. */
+  async publish(topic: string, payload: string): Promise<void> {
+    if (!this.#client) throw new Error('MQTT client not started');
+    await this.#client.publishAsync(topic, payload, { qos: 1 });
   }
 
   async stop(): Promise<void> {

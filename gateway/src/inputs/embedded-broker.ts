@@ -92,6 +92,14 @@ export class EmbeddedBroker {
     this.#log.info({ host: this.#options.host, port: this.port }, 'MQTT broker listening');
   }
 
+  /** Publishes from the gateway itself (commands to valve nodes), at QoS 1. */
+  publish(topic: string, payload: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.#aedes) return reject(new Error('broker not started'));
+      this.#aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.#aedes ? this.#aedes.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.#server?.listening ? this.#server.close(() => resolve()) : resolve()));

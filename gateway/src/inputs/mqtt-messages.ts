@@ -1,4 +1,4 @@
-import { decodeTelemetry, NodeStatus, parseTopic } from '@ruong/shared';
+import { decodeTelemetry, NodeCommandAck, NodeStatus, parseTopic } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Intake } from '../intake.ts';
 
@@ -11,6 +11,9 @@ export class MqttMessages {
   readonly #log: Logger;
   readonly #known: ReadonlySet<string> | undefined;
   readonly status = new Map<string, NodeStatus>();
+  /** Where valve nodes' answers go (the valve driver). */
+  onAck: (node: string, ack: NodeCommandAck) => void = () => {};
+  onOnline: (node: string) => void = () => {};
 
   /** `known`: the nodes this gateway serves; others are refused. Undefined accepts every node. */
   constructor(intake: Intake, log: Logger, known?: ReadonlySet<string>) {
@@ -41,6 +44,16 @@ export class MqttMessages {
       if (!status.success) return this.#intake.reject({ reason: 'bad_payload', detail: 'status must be online or offline' }, source);
       if (this.status.get(parsed.node) !== status.data) this.#log.info({ node: parsed.node, status: status.data }, 'node status');
       this.status.set(parsed.node, status.data);
+      if (status.data === 'online') this.onOnline(parsed.node);
+    } else if (parsed.kind === 'cmd/ack') {
+      let ack;
+      try {
+        ack = NodeCommandAck.safeParse(JSON.parse(payload.toString()));
+      } catch {
+        return this.#intake.reject({ reason: 'bad_json', detail: 'command ack is not JSON' }, source);
+      }
+      if (!ack.success) return this.#intake.reject({ reason: 'bad_payload', detail: `command ack: ${ack.error.issues[0]!.message}` }, source);
+      this.onAck(parsed.node, ack.data);
     }
   }
 }
