@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import type { Commands } from './commands.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 import type { MetadataStore, Person } from './stores/metadata-store.ts';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
@@ -8,6 +9,7 @@ import type { TelemetryStore } from './stores/telemetry-store.ts';
 export type CloudDeps = {
   telemetry: TelemetryStore;
   meta: MetadataStore;
+  commands: Commands;
   log: Logger;
   metrics: MetricsRegistry;
   maxBodyBytes: number;

@@ -5,6 +5,8 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv, CloudApp, CloudDeps } from './app-env.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { errorHandler } from './error-handler.ts';
+import { registerCommandStream } from './routes/command-stream.ts';
+import { registerCommands } from './routes/commands.ts';
 import { registerGateways } from './routes/gateways.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIngest } from './routes/ingest.ts';
@@ -30,6 +32,8 @@ export function createApp(deps: CloudDeps): CloudApp {
   registerReadings(app, deps);
   registerNodes(app, deps);
   registerGateways(app, deps);
+  registerCommands(app, deps);
+  registerCommandStream(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/v1/openapi.json', {

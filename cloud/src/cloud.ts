@@ -10,6 +10,8 @@ import { MetricsRegistry } from './metrics-registry.ts';
 import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
 import { openTelemetryStore } from './stores/open-telemetry-store.ts';
+import { SqliteCommandStore } from './stores/sqlite-command-store.ts';
+import { Commands } from './commands.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export type Cloud = {
@@ -33,9 +35,11 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     meta.close();
     throw err;
   }
+  const commandStore = new SqliteCommandStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const deps: CloudDeps = {
     telemetry,
     meta,
+    commands: new Commands(commandStore, meta, log.child({ component: 'commands' }), Date.now),
     log,
     metrics: new MetricsRegistry(),
     maxBodyBytes: config.RUONG_MAX_BODY_BYTES,
@@ -80,6 +84,7 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await telemetry.close();
+      commandStore.close();
       meta.close();
     },
   };

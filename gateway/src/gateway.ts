@@ -12,6 +12,7 @@ import { ActuationStore } from './actuation/actuation-store.ts';
 import { CommandRunner } from './actuation/command-runner.ts';
 import { MqttValveDriver } from './actuation/mqtt-valve-driver.ts';
 import type { ValveDriver } from './actuation/valve-driver.ts';
+import { Downlink } from './downlink.ts';
 import { Uploader } from './uploader.ts';
 
 export type Gateway = {
@@ -20,6 +21,7 @@ export type Gateway = {
   uploader: Uploader;
   commands: CommandRunner;
   actuation: ActuationStore;
+  downlink: Downlink;
   serial: SerialInput[];
   broker: EmbeddedBroker | undefined;
   brokerClient: BrokerClient | undefined;
@@ -63,6 +65,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     },
   });
   commands.onAck = () => uploader.nudge();
+  const downlink = new Downlink(
+    { url: config.cloud.url, token: config.cloud.token, gatewayId: config.gatewayId, retryMinMs: config.cloud.retryMinMs, retryMaxMs: config.cloud.retryMaxMs },
+    (cmd) => void commands.handle(cmd),
+    log.child({ component: 'downlink' }),
+  );
 
   const known = Object.keys(config.nodes).length ? new Set(Object.keys(config.nodes)) : undefined;
   const messages = new MqttMessages(intake, log.child({ component: 'mqtt' }), known);
@@ -99,6 +106,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   }
   for (const s of serial) s.start();
   uploader.start();
+  if (valves.size) downlink.start();
   // Not awaited: a valve node that is offline must not hold up the readings.
   void commands.closeAllAtBoot();
   const healthTimer = setInterval(() => log.info({ health: health() }, 'gateway health'), HEALTH_LOG_MS);
@@ -111,6 +119,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     uploader,
     commands,
     actuation,
+    downlink,
     serial,
     broker,
     brokerClient,
@@ -118,6 +127,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     async stop() {
       clearInterval(healthTimer);
       commands.stop();
+      await downlink.stop();
       await Promise.all([...serial.map((s) => s.stop()), broker?.stop(), brokerClient?.stop()]);
       await uploader.stop();
       outbox.close();

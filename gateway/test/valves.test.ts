@@ -18,6 +18,7 @@ describe('gateway drives MQTT valve nodes', () => {
   beforeAll(async () => {
     cloud = await startTestCloud();
     gateway = await startTestGateway({
+      gatewayId: 'gw-valves',
       mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       nodes: { 'valve-1': { secret: SECRET, kind: 'valve' }, 'valve-mute': { secret: SECRET, kind: 'valve' } },
       safety: { maxOpenSec: 3600, ackTimeoutMs: 500 },

@@ -1,4 +1,5 @@
 export * from './api-error.ts';
+export * from './commands.ts';
 export * from './ingest.ts';
 export * from './metrics.ts';
 export * from './mqtt-topics.ts';

@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { CommandAction, NodeCommandAck } from './mqtt-topics.ts';
+import { CommandAckUp, GatewayCommand } from './commands.ts';
 import { checkValue } from './metrics.ts';
-import { EpochMs, NodeId, ReadingShape } from './reading.ts';
+import { EpochMs, ReadingShape } from './reading.ts';
 import { RejectReason } from './reject-reason.ts';
 
 export const MAX_BATCH_READINGS = 10_000;
 
 export const BatchId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'batch ids are 1-128 of [A-Za-z0-9_-]');
 
-/** A node's answer to a command, carried up to the cloud. */
-export const CommandAckUp = NodeCommandAck.extend({ node: NodeId, ts: EpochMs });
-export type CommandAckUp = z.infer<typeof CommandAckUp>;
 
 /** What the gateway says about itself with every batch. */
 export const GatewayHealth = z.object({
@@ -41,14 +38,6 @@ export const IngestBatch = z
   });
 export type IngestBatch = z.infer<typeof IngestBatch>;
 
-/** A command waiting for a gateway, as it travels down. */
-export const GatewayCommand = z.object({
-  id: z.string().min(1).max(128),
-  node: NodeId,
-  action: CommandAction,
-  durationSec: z.number().int().positive().max(86_400).optional(),
-});
-export type GatewayCommand = z.infer<typeof GatewayCommand>;
 
 export const IngestReply = z.object({
   batchId: BatchId,

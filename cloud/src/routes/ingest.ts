@@ -33,11 +33,13 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     const gateway = c.get('gateway');
     const batch = c.req.valid('json');
     const now = deps.now();
+    // Acks first: they are idempotent, and a resent batch may carry newer ones than its first try.
+    for (const ack of batch.acks) deps.commands.applyAck(gateway, ack);
     const seen = deps.meta.batchAccepted(gateway, batch.batchId);
     if (seen !== undefined) {
       deps.meta.recordContact(gateway, now, batch.health);
       countBatch({ result: 'duplicate' });
-      return c.json({ batchId: batch.batchId, accepted: seen, duplicate: true, commands: [] }, 200);
+      return c.json({ batchId: batch.batchId, accepted: seen, duplicate: true, commands: deps.commands.pendingFor(gateway) }, 200);
     }
     try {
       await deps.telemetry.write(batch.readings);
@@ -58,6 +60,6 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     countBatch({ result: 'stored' });
     countReadings({}, batch.readings.length);
     deps.log.debug({ gateway, batchId: batch.batchId, readings: batch.readings.length, acks: batch.acks.length }, 'batch stored');
-    return c.json({ batchId: batch.batchId, accepted: batch.readings.length, duplicate: false, commands: [] }, 200);
+    return c.json({ batchId: batch.batchId, accepted: batch.readings.length, duplicate: false, commands: deps.commands.pendingFor(gateway) }, 200);
   });
 }

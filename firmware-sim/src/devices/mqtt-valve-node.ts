@@ -57,6 +57,8 @@ export class MqttValveNode {
     });
     await client.subscribeAsync(topics.cmd(id), { qos: 1 });
     await client.publishAsync(topics.status(id), 'online', { qos: 1, retain: true });
+    // After a reconnect (mqtt.js resubscribes by itself), say so again: the gateway closes valves it sees come online after its boot.
+    client.on('connect', () => client.publish(topics.status(id), 'online', { qos: 1, retain: true }));
     this.#report();
     this.#stopTimer = this.#farm.clock.every(this.options.intervalMs, () => this.#report());
   }

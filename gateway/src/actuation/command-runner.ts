@@ -65,6 +65,11 @@ export class CommandRunner {
       this.#log.info({ commandId: cmd.id, node: cmd.node }, 'command already carried out; ignored');
       return;
     }
+    if (cmd.expiresAt !== undefined && cmd.expiresAt < this.#now()) {
+      this.#report(cmd.node, { id: cmd.id, status: 'failed', detail: 'expired before it reached the gateway; not carried out' });
+      return;
+    }
+    this.#report(cmd.node, { id: cmd.id, status: 'delivered' });
     const durationSec = Math.min(cmd.durationSec ?? this.#options.maxOpenSec, this.#options.maxOpenSec);
     const nodeCommand: NodeCommand = cmd.action === 'valve.open' ? { id: cmd.id, action: cmd.action, durationSec } : { id: cmd.id, action: cmd.action };
     if (cmd.action === 'valve.open') this.#schedule(cmd.node, this.#now() + durationSec * 1000, cmd.id);
@@ -110,7 +115,7 @@ export class CommandRunner {
     }
   }
 
-  #report(node: string, ack: NodeCommandAck): void {
+  #report(node: string, ack: NodeCommandAck | Omit<CommandAckUp, 'node' | 'ts'>): void {
     const up: CommandAckUp = { ...ack, node, ts: this.#now() };
     this.#store.queueAck(up);
     this.onAck(up);
