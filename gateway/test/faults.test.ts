@@ -1,7 +1,7 @@
-import { Farm, MqttSensorNode, SimClock } from '@ruong/firmware-sim';
+import { Farm, MqttSensorNode, MqttValveNode, SimClock } from '@ruong/firmware-sim';
 import type { ReadingSet } from '@ruong/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
+import { ADMIN_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import { spawnGateway } from './gateway-process.ts';
 import { countPoints, expectedPoints, startTestGateway, storedPoints, tempDir, waitUntil } from './helpers.ts';
 import { join } from 'node:path';
@@ -98,5 +98,47 @@ describe('faults on the data path', () => {
     const expected = expectedPoints(sent);
     await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
     expect(await storedPoints(cloud, ids)).toEqual(expected);
+  });
+
+  it('the gateway is killed mid-irrigation: on restart it closes the valve', async () => {
+    const cloud = await startTestCloud();
+    cleanups.push(() => cloud.stop());
+    const dir = tempDir('kill-valve');
+    const config = {
+      gatewayId: 'gw-kv',
+      dataDir: join(dir, 'data'),
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-kv'), batchMaxAgeMs: 100, retryMinMs: 50, retryMaxMs: 500 },
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: { 'valve-k': { secret: SECRET, kind: 'valve' } },
+    };
+    let gw = await spawnGateway(join(dir, 'gateway.json'), config);
+    const farm = new Farm(new SimClock(Date.now(), 1), 5, ['zone-1']);
+    const valve = new MqttValveNode({ id: 'valve-k', secret: SECRET, brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, zone: 'zone-1', applicationMmPerHour: 30, flowLpm: 60, intervalMs: 60_000 }, farm);
+    await valve.start();
+    cleanups.push(() => valve.stop());
+    await waitUntil('the cloud knows the valve', async () => ((await (await cloud.get('/api/v1/nodes')).json()) as { nodes: unknown[] }).nodes.length > 0);
+
+    const opened = new Promise<void>((resolve) => (valve.onCommand = (c) => c.action === 'valve.open' && resolve()));
+    const res = await fetch(`${cloud.url}/api/v1/commands`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ node: 'valve-k', action: 'valve.open', durationMin: 60 }),
+    });
+    expect(res.status).toBe(201);
+    await opened;
+    expect(valve.open).toBe(true);
+
+    gw.child.kill('SIGKILL');
+    await gw.exited;
+    expect(valve.open).toBe(true); // the valve node itself keeps no time
+    const closed = new Promise<void>((resolve) => (valve.onCommand = (c) => c.action === 'valve.close' && resolve()));
+    gw = await spawnGateway(join(dir, 'gateway.json'), { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } });
+    cleanups.push(async () => {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    });
+    await closed;
+    expect(valve.open).toBe(false);
+    expect(valve.received.at(-1)!.id).toMatch(/^boot-close-valve-k-/);
   });
 });

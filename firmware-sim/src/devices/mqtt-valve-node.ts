@@ -63,9 +63,10 @@ export class MqttValveNode {
     this.#stopTimer = this.#farm.clock.every(this.options.intervalMs, () => this.#report());
   }
 
+  /** Stops at once: a valve node has nothing in flight worth waiting for a gone broker. */
   async stop(): Promise<void> {
     this.#stopTimer?.();
-    await this.#client?.endAsync();
+    await this.#client?.endAsync(true);
   }
 
   #obey(cmd: NodeCommand): void {
