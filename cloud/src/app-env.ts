@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import type { Commands } from './commands.ts';
+import type { Evaluator } from './irrigation/evaluator.ts';
+import type { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 import type { MetadataStore, Person } from './stores/metadata-store.ts';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
@@ -10,6 +12,8 @@ export type CloudDeps = {
   telemetry: TelemetryStore;
   meta: MetadataStore;
   commands: Commands;
+  irrigation: SqliteIrrigationStore;
+  evaluator: Evaluator;
   log: Logger;
   metrics: MetricsRegistry;
   maxBodyBytes: number;

@@ -12,6 +12,8 @@ import { registerHealth } from './routes/health.ts';
 import { registerIngest } from './routes/ingest.ts';
 import { registerNodes } from './routes/nodes.ts';
 import { registerReadings } from './routes/readings.ts';
+import { registerRules } from './routes/rules.ts';
+import { registerZones } from './routes/zones.ts';
 
 /** The cloud's HTTP API: every route, the OpenAPI document generated from their zod schemas, one error shape. */
 export function createApp(deps: CloudDeps): CloudApp {
@@ -34,6 +36,8 @@ export function createApp(deps: CloudDeps): CloudApp {
   registerGateways(app, deps);
   registerCommands(app, deps);
   registerCommandStream(app, deps);
+  registerZones(app, deps);
+  registerRules(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/v1/openapi.json', {

@@ -12,6 +12,8 @@ import type { TelemetryStore } from './stores/telemetry-store.ts';
 import { openTelemetryStore } from './stores/open-telemetry-store.ts';
 import { SqliteCommandStore } from './stores/sqlite-command-store.ts';
 import { Commands } from './commands.ts';
+import { Evaluator } from './irrigation/evaluator.ts';
+import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export type Cloud = {
@@ -36,10 +38,14 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     throw err;
   }
   const commandStore = new SqliteCommandStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+  const irrigation = new SqliteIrrigationStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+  const commands = new Commands(commandStore, meta, log.child({ component: 'commands' }), Date.now);
   const deps: CloudDeps = {
     telemetry,
     meta,
-    commands: new Commands(commandStore, meta, log.child({ component: 'commands' }), Date.now),
+    commands,
+    irrigation,
+    evaluator: new Evaluator(irrigation, telemetry, commands, log.child({ component: 'rules' })),
     log,
     metrics: new MetricsRegistry(),
     maxBodyBytes: config.RUONG_MAX_BODY_BYTES,
@@ -85,6 +91,7 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await telemetry.close();
       commandStore.close();
+      irrigation.close();
       meta.close();
     },
   };

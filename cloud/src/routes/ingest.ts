@@ -57,6 +57,8 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     // Only now, after the readings are stored, is the batch on the ledger and acknowledged.
     deps.meta.recordBatch(gateway, batch.batchId, batch.readings.length, now);
     deps.meta.recordContact(gateway, now, batch.health);
+    // Rules run before the reply, so a command they make also rides back on it.
+    await deps.evaluator.afterIngest(batch.readings);
     countBatch({ result: 'stored' });
     countReadings({}, batch.readings.length);
     deps.log.debug({ gateway, batchId: batch.batchId, readings: batch.readings.length, acks: batch.acks.length }, 'batch stored');

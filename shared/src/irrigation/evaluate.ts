@@ -5,6 +5,11 @@ import type { Decision, ZoneSnapshot } from './zone-snapshot.ts';
 const MIN = 60_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** One decimal, or two where one would make the value look equal to the threshold it is compared with. */
+function against(value: number, threshold: number): string {
+  return String(round1(value) === threshold ? Math.round(value * 100) / 100 : round1(value));
+}
+
 function localMinuteOfDay(t: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(t);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
@@ -59,7 +64,8 @@ export function evaluateRule(rule: IrrigationRule, z: ZoneSnapshot): Decision {
   if (mean !== undefined) saw.moistureMean = round1(mean);
   if (rainMm !== undefined) saw.rainMm = round1(rainMm);
   if (budgetLeftMin !== undefined) saw.budgetLeftMin = round1(budgetLeftMin);
-  const moistureText = mean === undefined ? 'no fresh moisture' : `moisture ${round1(mean)}%`;
+  const threshold = rule.mode.type === 'threshold' ? (z.valve.open ? rule.mode.stopAbove : rule.mode.startBelow) : undefined;
+  const moistureText = mean === undefined ? 'no fresh moisture' : `moisture ${threshold === undefined ? round1(mean) : against(mean, threshold)}%`;
 
   let deficit: number | undefined;
   if (rule.mode.type === 'water_balance') {

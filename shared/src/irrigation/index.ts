@@ -3,3 +3,4 @@ export * from './hargreaves.ts';
 export * from './rule.ts';
 export * from './water-balance.ts';
 export type * from './zone-snapshot.ts';
+export * from './zone.ts';

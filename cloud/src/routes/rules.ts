@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DecisionRecord, IrrigationRule, TimeParam } from '@ruong/shared';
+import { ApiError } from '../api-error.ts';
+import type { CloudApp, CloudDeps } from '../app-env.ts';
+import { requirePerson } from '../auth.ts';
+import { errorResponses, json } from './responses.ts';
+
+const RuleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'rule ids are [a-z0-9][a-z0-9_-]{0,63}');
+const RuleBody = IrrigationRule.omit({ id: true, version: true });
+const RuleVersion = z.object({ version: z.number(), at: z.number(), by: z.string(), rule: IrrigationRule });
+const SimulateBody = z.object({
+  from: TimeParam,
+  to: TimeParam,
+  stepMin: z.number().positive().max(24 * 60).default(15),
+  /** A rule to try instead of the saved one (to preview changes before saving). */
+  rule: RuleBody.optional(),
+});
+const Decisions = z.object({ decisions: z.array(DecisionRecord.omit({ id: true })) });
+
+export function registerRules(app: CloudApp, deps: CloudDeps): void {
+  const auth = requirePerson(deps);
+  const zoneOf = (zoneId: string) => {
+    const zone = deps.irrigation.zone(zoneId);
+    if (!zone) throw new ApiError('bad_request', `zone ${zoneId} does not exist`, { issues: [{ path: 'zoneId', message: 'no such zone' }] });
+    return zone;
+  };
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/rules/{id}',
+      summary: 'Save a new version of a rule (every version is kept, with who saved it and when)',
+      security: [{ bearer: [] }],
+      middleware: auth,
+      request: { params: z.object({ id: RuleId }), body: { content: { 'application/json': { schema: RuleBody } }, required: true } },
+      responses: { 200: json(IrrigationRule, 'The saved rule with its new version'), ...errorResponses(400, 401) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      zoneOf(body.zoneId);
+      const saved = deps.irrigation.putRule({ ...body, id: c.req.valid('param').id }, c.get('person').name, deps.now());
+      deps.log.info({ rule: saved.id, version: saved.version, by: c.get('person').name }, 'rule saved');
+      return c.json(saved, 200);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/rules', summary: 'Every rule, current version', security: [{ bearer: [] }], middleware: auth, responses: { 200: json(z.object({ rules: z.array(IrrigationRule) }), 'Rules'), ...errorResponses(401) } }),
+    async (c) => c.json({ rules: deps.irrigation.rules() }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/rules/{id}/versions',
+      summary: 'Every version of a rule: the audit trail',
+      security: [{ bearer: [] }],
+      middleware: auth,
+      request: { params: z.object({ id: RuleId }) },
+      responses: { 200: json(z.object({ versions: z.array(RuleVersion) }), 'Versions, oldest first'), ...errorResponses(401) },
+    }),
+    async (c) => c.json({ versions: deps.irrigation.ruleVersions(c.req.valid('param').id) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/rules/{id}/simulate',
+      summary: 'Replay a rule over stored history and return the decisions it would have made',
+      security: [{ bearer: [] }],
+      middleware: auth,
+      request: { params: z.object({ id: RuleId }), body: { content: { 'application/json': { schema: SimulateBody } }, required: true } },
+      responses: { 200: json(Decisions, 'Decisions, oldest first'), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const saved = deps.irrigation.rule(id);
+      const rule = body.rule ? { ...body.rule, id, version: saved?.version ?? 0 } : saved;
+      if (!rule) throw new ApiError('not_found', `no rule ${id}; send one in "rule" to try it`);
+      if (body.to <= body.from) throw new ApiError('bad_request', 'to must be after from', { issues: [{ path: 'to', message: 'must be after from' }] });
+      if ((body.to - body.from) / (body.stepMin * 60_000) > 10_000) throw new ApiError('bad_request', 'more than 10 000 steps; use a larger stepMin or a shorter range');
+      return c.json({ decisions: await deps.evaluator.simulate(zoneOf(rule.zoneId), rule, body.from, body.to, body.stepMin) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/decisions',
+      summary: 'Decision records, newest first: why irrigation happened or did not',
+      security: [{ bearer: [] }],
+      middleware: auth,
+      request: { query: z.object({ zone: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      responses: { 200: json(z.object({ decisions: z.array(DecisionRecord) }), 'Decisions'), ...errorResponses(400, 401) },
+    }),
+    async (c) => c.json({ decisions: deps.irrigation.decisions(c.req.valid('query')) }, 200),
+  );
+}

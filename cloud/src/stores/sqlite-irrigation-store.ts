@@ -1,0 +1,122 @@
+import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig } from '@ruong/shared';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqlite, transaction } from './sqlite.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS zones (id TEXT PRIMARY KEY, config TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rules (id TEXT PRIMARY KEY, zone TEXT NOT NULL, version INTEGER NOT NULL, rule TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rule_versions (id TEXT NOT NULL, version INTEGER NOT NULL, rule TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, PRIMARY KEY (id, version));
+CREATE TABLE IF NOT EXISTS zone_state (zone TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY, zone TEXT NOT NULL, rule TEXT NOT NULL, rule_version INTEGER NOT NULL, at INTEGER NOT NULL,
+  action TEXT NOT NULL, duration_min REAL, reason TEXT NOT NULL, saw TEXT NOT NULL, command TEXT
+);
+CREATE INDEX IF NOT EXISTS decisions_zone ON decisions (zone, at);
+`;
+
+/** What the evaluator remembers of a zone between evaluations. */
+export type ZoneRunState = {
+  valveOpen: boolean;
+  since?: number;
+  lastRunEnd?: number;
+  /** The local day `usedMin` counts for. */
+  day?: string;
+  usedMin: number;
+  lastReason?: string;
+  /** The last command a rule sent for the zone's valve. */
+  command?: string;
+};
+
+type DecisionRow = { id: number; zone: string; rule: string; rule_version: number; at: number; action: DecisionRecord['action']; duration_min: number | null; reason: string; saw: string; command: string | null };
+
+/** Zones, rules with every version (who changed what, when), zone run state and decision records. */
+export class SqliteIrrigationStore {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    this.#db = openSqlite(file);
+    this.#db.exec(SCHEMA);
+  }
+
+  putZone(id: string, config: ZoneConfig): void {
+    this.#db.prepare('INSERT INTO zones (id, config) VALUES (?, ?) ON CONFLICT DO UPDATE SET config = excluded.config').run(id, JSON.stringify(config));
+  }
+
+  zones(): Zone[] {
+    return (this.#db.prepare('SELECT id, config FROM zones ORDER BY id').all() as { id: string; config: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.config) as ZoneConfig) }));
+  }
+
+  zone(id: string): Zone | undefined {
+    return this.zones().find((z) => z.id === id);
+  }
+
+  /** Saves a new version of a rule and returns it. */
+  putRule(rule: Omit<IrrigationRule, 'version'>, by: string, at: number): IrrigationRule {
+    return transaction(this.#db, () => {
+      const prev = this.#db.prepare('SELECT version FROM rules WHERE id = ?').get(rule.id) as { version: number } | undefined;
+      const saved: IrrigationRule = { ...rule, version: (prev?.version ?? 0) + 1 };
+      const json = JSON.stringify(saved);
+      this.#db.prepare('INSERT INTO rules (id, zone, version, rule) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET zone = excluded.zone, version = excluded.version, rule = excluded.rule').run(saved.id, saved.zoneId, saved.version, json);
+      this.#db.prepare('INSERT INTO rule_versions (id, version, rule, at, by) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.version, json, at, by);
+      return saved;
+    });
+  }
+
+  rules(): IrrigationRule[] {
+    return (this.#db.prepare('SELECT rule FROM rules ORDER BY id').all() as { rule: string }[]).map((r) => JSON.parse(r.rule) as IrrigationRule);
+  }
+
+  rule(id: string): IrrigationRule | undefined {
+    const row = this.#db.prepare('SELECT rule FROM rules WHERE id = ?').get(id) as { rule: string } | undefined;
+    return row && (JSON.parse(row.rule) as IrrigationRule);
+  }
+
+  ruleVersions(id: string): { version: number; at: number; by: string; rule: IrrigationRule }[] {
+    return (this.#db.prepare('SELECT version, at, by, rule FROM rule_versions WHERE id = ? ORDER BY version').all(id) as { version: number; at: number; by: string; rule: string }[]).map((r) => ({
+      version: r.version,
+      at: r.at,
+      by: r.by,
+      rule: JSON.parse(r.rule) as IrrigationRule,
+    }));
+  }
+
+  zoneState(zone: string): ZoneRunState {
+    const row = this.#db.prepare('SELECT state FROM zone_state WHERE zone = ?').get(zone) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as ZoneRunState) : { valveOpen: false, usedMin: 0 };
+  }
+
+  setZoneState(zone: string, state: ZoneRunState): void {
+    this.#db.prepare('INSERT INTO zone_state (zone, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state').run(zone, JSON.stringify(state));
+  }
+
+  addDecision(d: Omit<DecisionRecord, 'id'>): number {
+    const r = this.#db
+      .prepare('INSERT INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, saw, command) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, JSON.stringify(d.saw), d.command ?? null);
+    return Number(r.lastInsertRowid);
+  }
+
+  decisions(filter: { zone?: string | undefined; limit: number }): DecisionRecord[] {
+    const rows = (
+      filter.zone
+        ? this.#db.prepare('SELECT * FROM decisions WHERE zone = ? ORDER BY id DESC LIMIT ?').all(filter.zone, filter.limit)
+        : this.#db.prepare('SELECT * FROM decisions ORDER BY id DESC LIMIT ?').all(filter.limit)
+    ) as DecisionRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      zone: r.zone,
+      rule: r.rule,
+      ruleVersion: r.rule_version,
+      at: r.at,
+      action: r.action,
+      reason: r.reason,
+      saw: JSON.parse(r.saw) as Record<string, number>,
+      ...(r.duration_min !== null && { durationMin: r.duration_min }),
+      ...(r.command !== null && { command: r.command }),
+    }));
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { Farm, MqttSensorNode, MqttValveNode, SimClock } from '@ruong/firmware-sim';
+import type { Command, DecisionRecord } from '@ruong/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
+import type { Gateway } from '../src/gateway.ts';
+import { startTestGateway, waitUntil } from './helpers.ts';
+
+const SECRET = 'loop-secret-1';
+const auth = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+
+describe('closed loop on an accelerated field: dry zone → rule opens the valve → moisture rises → valve closes', () => {
+  let cloud: TestCloud;
+  let gateway: Gateway;
+  const nodes: { stop(): Promise<void> }[] = [];
+  // 08:00 in the Mekong delta; an hour of field time passes each wall second.
+  const farm = new Farm(new SimClock(Date.UTC(2026, 6, 10, 1), 3600), 9, ['zone-1']);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    gateway = await startTestGateway({
+      gatewayId: 'gw-loop',
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: { 'soil-c1': { secret: SECRET }, 'soil-c2': { secret: SECRET }, 'valve-c1': { secret: SECRET, kind: 'valve' } },
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-loop') },
+    });
+    const put = (path: string, body: object) => fetch(`${cloud.url}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+    expect((await put('/api/v1/zones/zone-1', { name: 'Ruộng bắc', sensors: ['soil-c1', 'soil-c2'], valve: 'valve-c1' })).status).toBe(200);
+    const rule = await put('/api/v1/rules/dry-start', {
+      zoneId: 'zone-1',
+      mode: { type: 'threshold', startBelow: 25, stopAbove: 30, windowMin: 15 },
+      cooldownMin: 0,
+      maxRunMin: 240,
+    });
+    expect(await rule.json()).toMatchObject({ id: 'dry-start', version: 1 });
+  });
+  afterAll(async () => {
+    for (const n of nodes) await n.stop();
+    await gateway?.stop();
+    await cloud?.stop();
+  });
+
+  it('waters the zone when it dries and stops at the stop threshold, through an MQTT valve node', async () => {
+    farm.zone('zone-1').moisture = 25.6;
+    const url = `mqtt://127.0.0.1:${gateway.broker!.port}`;
+    const valve = new MqttValveNode({ id: 'valve-c1', secret: SECRET, brokerUrl: url, zone: 'zone-1', applicationMmPerHour: 30, flowLpm: 100, intervalMs: 300_000 }, farm);
+    await valve.start();
+    nodes.push(valve);
+    for (const [i, id] of ['soil-c1', 'soil-c2'].entries()) {
+      const n = new MqttSensorNode({ id, secret: SECRET, brokerUrl: url, kind: 'soil', zone: 'zone-1', intervalMs: 300_000, seed: 50 + i }, farm);
+      await n.start();
+      nodes.push(n);
+    }
+    const opened = new Promise<number>((resolve) => {
+      const previous = valve.onCommand;
+      valve.onCommand = (c) => {
+        previous(c);
+        if (c.action === 'valve.open') resolve(farm.zone('zone-1').moisture);
+      };
+    });
+    const atOpen = await opened;
+    expect(atOpen).toBeLessThan(25.5);
+    const closed = new Promise<number>((resolve) => (valve.onCommand = (c) => c.action === 'valve.close' && resolve(farm.zone('zone-1').moisture)));
+    const atClose = await closed;
+    expect(atClose).toBeGreaterThanOrEqual(29.5);
+    expect(valve.open).toBe(false);
+
+    const { decisions } = (await (await cloud.get('/api/v1/decisions?zone=zone-1')).json()) as { decisions: DecisionRecord[] };
+    const acted = decisions.filter((d) => d.action !== 'none').reverse();
+    expect(acted.map((d) => d.action)).toEqual(['open', 'close']);
+    expect(acted[0]!.reason).toMatch(/^moisture 2\d(\.\d\d?)?% < 25% over 15 min → open 240 min$/);
+    expect(acted[1]!.reason).toMatch(/^moisture 3\d(\.\d\d?)?% ≥ 30% → close$/);
+    expect(acted[0]).toMatchObject({ rule: 'dry-start', ruleVersion: 1 });
+    await waitUntil('the cloud saw both commands done', async () => {
+      const { commands } = (await (await cloud.get('/api/v1/commands?node=valve-c1')).json()) as { commands: Command[] };
+      return commands.filter((c) => c.source === 'rule' && c.state === 'done').length === 2;
+    });
+  });
+
+  it('replays the rule over the stored history (simulate) and finds the same open', async () => {
+    const from = Date.UTC(2026, 6, 10, 1);
+    const res = await fetch(`${cloud.url}/api/v1/rules/dry-start/simulate`, { method: 'POST', headers: auth, body: JSON.stringify({ from: String(from), to: String(from + 12 * 3_600_000), stepMin: 5 }) });
+    expect(res.status).toBe(200);
+    const { decisions } = (await res.json()) as { decisions: DecisionRecord[] };
+    expect(decisions.find((d) => d.action === 'open')?.reason).toMatch(/< 25% over 15 min → open 240 min/);
+    const tighter = await fetch(`${cloud.url}/api/v1/rules/dry-start/simulate`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ from: String(from), to: String(from + 12 * 3_600_000), stepMin: 5, rule: { zoneId: 'zone-1', mode: { type: 'threshold', startBelow: 10, stopAbove: 30 } } }),
+    });
+    expect(((await tighter.json()) as { decisions: DecisionRecord[] }).decisions.filter((d) => d.action === 'open')).toEqual([]);
+  });
+});

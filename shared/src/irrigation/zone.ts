@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { NodeId } from '../reading.ts';
+
+/** An irrigation zone: which nodes measure it and which valve waters it. */
+export const ZoneConfig = z.object({
+  name: z.string().min(1).max(200),
+  /** Soil moisture sensors whose mean the rules use. */
+  sensors: z.array(NodeId).max(50).default([]),
+  /** Weather nodes whose `rainfall` counts for this zone, and whose air temperature feeds the water balance. */
+  weather: z.array(NodeId).max(10).default([]),
+  /** The MQTT valve node (or relay node) that waters the zone. */
+  valve: NodeId.optional(),
+  /** Litres a minute the valve delivers, for litre budgets when there is no flow meter. */
+  flowLpm: z.number().positive().max(100_000).optional(),
+});
+export type ZoneConfig = z.infer<typeof ZoneConfig>;
+export const Zone = ZoneConfig.extend({ id: z.string() });
+export type Zone = z.infer<typeof Zone>;
+
+/** A decision record: what a rule saw, what it did and why. */
+export const DecisionRecord = z.object({
+  id: z.number(),
+  zone: z.string(),
+  rule: z.string(),
+  ruleVersion: z.number(),
+  at: z.number(),
+  action: z.enum(['open', 'close', 'none']),
+  durationMin: z.number().optional(),
+  reason: z.string(),
+  saw: z.record(z.string(), z.number()),
+  command: z.string().optional(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
