@@ -12,6 +12,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { startInfluxd, type DisposableInfluxd } from '../cloud/test/influxd.ts';
+import { readingToValveLatency } from './bench/latency.ts';
 import { cpuMs, freePort, rssBytes, runPublishers, start, writeJson, type Proc } from './bench/processes.ts';
 
 const gzipAsync = promisify(gzip);
@@ -232,6 +233,9 @@ async function main(): Promise<void> {
   const ingestRate = await ingestRateOf(cloud.url, await gatewayToken(cloud.url, 'gw-ingest'), bodies);
   rows.push(['Cloud: ingest API → embedded SQLite', `${fmt(ingestRate)} readings/s`, `${fmt(sqliteRate)} rows/s (bare SQLite insert)`, `${fmt(ingestRate / sqliteRate, 2)}×`, '≥ 0.3×']);
   rows.push(['Charts: 30-day hourly query, embedded SQLite', `${fmt(await chartQueryMs(cloud.url), 1)} ms (median of 20)`, '', '', '< 100 ms']);
+  const runs = Number(process.env.RUONG_BENCH_LATENCY_RUNS ?? 100);
+  const latency = await readingToValveLatency(dir, cloud.url, ADMIN, await gatewayToken(cloud.url, 'gw-latency'), runs);
+  rows.push(['Reading to valve (threshold crossed → valve node has the command)', `p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${runs} runs)`, '', '', 'p50 < 100 ms, p99 < 1 s']);
   await cloud.proc.stop();
 
   // 4. Cloud ingest into InfluxDB against the same points posted to the same influxd as line protocol.

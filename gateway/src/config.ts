@@ -13,7 +13,9 @@ export const GatewayConfig = z
       url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
       token: z.string().min(8, 'must be the token printed when the gateway was registered'),
       batchMaxReadings: z.number().int().min(1).max(10_000).default(5_000),
-      batchMaxAgeMs: z.number().int().min(0).default(2_000),
+      // Short: a reading that should open a valve must not wait for a batch; while a batch is in
+      // flight the next one grows, so a busy or slow link still sends large batches.
+      batchMaxAgeMs: z.number().int().min(0).default(20),
       requestTimeoutMs: z.number().int().min(100).default(30_000),
       retryMinMs: z.number().int().min(10).default(1_000),
       retryMaxMs: z.number().int().min(10).default(60_000),

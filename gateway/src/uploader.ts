@@ -125,7 +125,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
           continue;
         }
         const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
-        this.#log.warn({ batchId: batch.batchId, attempt, retryInMs: delay, err: e.message }, 'upload failed');
+        const cause = (e.cause as Error | undefined)?.message;
+        this.#log.warn({ batchId: batch.batchId, attempt, retryInMs: delay, err: cause ? `${e.message}: ${cause}` : e.message }, 'upload failed');
         await this.#sleep(delay, false);
       }
     }

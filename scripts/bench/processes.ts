@@ -15,9 +15,15 @@ export type Proc = { child: ChildProcess; log: (msg: string) => Promise<Record<s
 export function start(script: string, args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const waiting = new Map<string, (e: Record<string, unknown>) => void>();
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`${script} exited unexpectedly (${signal ?? `code ${code}`})\n`);
+  });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     try {
       const entry = JSON.parse(line) as Record<string, unknown>;
+      // Errors of the measured programs are part of the bench's output.
+      if (Number(entry.level) >= 50) process.stderr.write(`${script}: ${line}\n`);
       const resolve = waiting.get(String(entry.msg));
       if (resolve) {
         waiting.delete(String(entry.msg));
@@ -31,6 +37,7 @@ export function start(script: string, args: string[], env: Record<string, string
     child,
     log: (msg) => new Promise((resolve) => waiting.set(msg, resolve)),
     async stop() {
+      stopping = true;
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
