@@ -37,6 +37,10 @@ export const GatewayConfig = z
       .default({ mode: 'embedded', host: '0.0.0.0', port: 1883 }),
     /** The nodes this gateway serves; MQTT nodes log in to the embedded broker with their secret. */
     nodes: z.record(NodeId, z.object({ secret: Secret.optional(), kind: z.enum(['sensor', 'valve']).default('sensor') })).default({}),
+    /** Arduinos running StandardFirmata, with relays that drive valves: relay name (a node id) → pin. */
+    firmata: z
+      .array(z.object({ path: z.string().min(1), baudRate: z.number().int().positive().default(57_600), relays: z.record(NodeId, z.number().int().min(2).max(69)) }))
+      .default([]),
     safety: z
       .object({
         /** No valve stays open longer than this, whatever a command says. */

@@ -104,6 +104,23 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     messages.onOnline = (node) => commands.valveOnline(node);
     for (const [node, n] of Object.entries(config.nodes)) if (n.kind === 'valve') valves.set(node, driver);
   }
+  const boards: { stop(): Promise<void> }[] = [];
+  if (config.firmata.length) {
+    const { FirmataValves } = await import('./actuation/firmata-valves.ts');
+    for (const b of config.firmata) {
+      const board = new FirmataValves(b, config.safety.ackTimeoutMs, log.child({ component: 'firmata' }));
+      board.onState = (node, open) => intake.readingSet({ node, readings: { valve_state: open } }, `firmata:${b.path}`);
+      for (const relay of board.valves) valves.set(relay, board);
+      boards.push(board);
+      // In the background: a board that is not plugged in must not stop the readings.
+      void board.start().then(
+        () => {
+          for (const relay of board.valves) commands.valveOnline(relay);
+        },
+        (err: Error) => log.error({ err: err.message, path: b.path }, 'Firmata board did not start'),
+      );
+    }
+  }
   for (const s of serial) s.start();
   uploader.start();
   if (valves.size) downlink.start();
@@ -128,7 +145,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       clearInterval(healthTimer);
       commands.stop();
       await downlink.stop();
-      await Promise.all([...serial.map((s) => s.stop()), broker?.stop(), brokerClient?.stop()]);
+      await Promise.all([...serial.map((s) => s.stop()), ...boards.map((b) => b.stop()), broker?.stop(), brokerClient?.stop()]);
       await uploader.stop();
       outbox.close();
       actuation.close();

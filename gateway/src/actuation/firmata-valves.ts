@@ -1,0 +1,95 @@
+import type { NodeCommand, NodeCommandAck } from '@ruong/shared';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
+import { SerialPort } from 'serialport';
+import type { ValveDriver } from './valve-driver.ts';
+
+// johnny-five and firmata-io are CommonJS without types; these are the few parts we use.
+type FirmataIo = { queryPinState(pin: number, cb: () => void): void; pins: { state?: number }[] };
+type Relay = { open(): void; close(): void };
+type Five = {
+  Board: new (options: { io: FirmataIo; repl: boolean; debug: boolean; timeout: number }) => NodeJS.EventEmitter;
+  Relay: new (options: { pin: number; type: 'NO' | 'NC'; board: unknown }) => Relay;
+};
+const require = createRequire(import.meta.url);
+
+export type FirmataBoardConfig = { path: string; baudRate: number; relays: Record<string, number> };
+
+/**
+ * Relays on an Arduino running StandardFirmata, driven through johnny-five over our serialport. A
+ * relay wired normally-open waters while energised, so opening the valve closes the relay's circuit.
+ * Confirmation comes from the board itself: after each write the pin's state is read back.
+ */
+export class FirmataValves implements ValveDriver {
+  readonly #config: FirmataBoardConfig;
+  readonly #log: Logger;
+  readonly #timeoutMs: number;
+  #io: FirmataIo | undefined;
+  #port: SerialPort | undefined;
+  readonly #relays = new Map<string, { relay: Relay; pin: number }>();
+  /** A relay's confirmed state (1 open), reported as the relay node's `valve_state`. */
+  onState: (node: string, open: 0 | 1) => void = () => {};
+
+  constructor(config: FirmataBoardConfig, timeoutMs: number, log: Logger) {
+    this.#config = config;
+    this.#timeoutMs = timeoutMs;
+    this.#log = log.child({ board: config.path });
+  }
+
+  get valves(): string[] {
+    return Object.keys(this.#config.relays);
+  }
+
+  /** Opens the port and waits until johnny-five reports the board ready. */
+  async start(): Promise<void> {
+    const five = require('johnny-five') as Five;
+    const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort, options: object) => FirmataIo };
+    // Opened by serialport itself: Firmata must see the port's `open` event, which johnny-five waits for.
+    const port = new SerialPort({ path: this.#config.path, baudRate: this.#config.baudRate });
+    this.#port = port;
+    // Ask for the version soon: a board already running does not announce itself again.
+    const io = new Firmata(port, { reportVersionTimeout: 300 });
+    const board = new five.Board({ io, repl: false, debug: false, timeout: 10_000 });
+    await Promise.race([
+      once(board, 'ready'),
+      once(board, 'error').then(([err]) => {
+        throw err;
+      }),
+    ]);
+    this.#io = io;
+    for (const [name, pin] of Object.entries(this.#config.relays)) this.#relays.set(name, { relay: new five.Relay({ pin, type: 'NO', board }), pin });
+    this.#log.info({ relays: this.#config.relays }, 'Firmata board ready');
+    for (const [name, r] of this.#relays) {
+      const state = await this.#readBack(r.pin);
+      if (state !== undefined) this.onState(name, state ? 1 : 0);
+    }
+  }
+
+  async send(node: string, command: NodeCommand): Promise<NodeCommandAck> {
+    const r = this.#relays.get(node);
+    if (!r || !this.#io) return { id: command.id, status: 'failed', detail: `relay ${node} is not ready` };
+    const want = command.action === 'valve.open' ? 1 : 0;
+    if (want) r.relay.close();
+    else r.relay.open();
+    const state = await this.#readBack(r.pin);
+    if (state !== undefined) this.onState(node, state ? 1 : 0);
+    if (state === want) return { id: command.id, status: 'done' };
+    return { id: command.id, status: 'failed', detail: state === undefined ? `board did not answer for pin ${r.pin}` : `pin ${r.pin} reads ${state}, wanted ${want}` };
+  }
+
+  async stop(): Promise<void> {
+    const port = this.#port;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  #readBack(pin: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), this.#timeoutMs);
+      this.#io!.queryPinState(pin, () => {
+        clearTimeout(timer);
+        resolve(this.#io!.pins[pin]?.state);
+      });
+    });
+  }
+}
