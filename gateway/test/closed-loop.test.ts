@@ -1,9 +1,10 @@
-import { Farm, MqttSensorNode, MqttValveNode, SimClock } from '@ruong/firmware-sim';
+import { Farm, FirmataBoard, MqttSensorNode, MqttValveNode, SimClock, createPtyPair, type PtyPair } from '@ruong/firmware-sim';
+import { rmSync } from 'node:fs';
 import type { Command, DecisionRecord } from '@ruong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import type { Gateway } from '../src/gateway.ts';
-import { startTestGateway, waitUntil } from './helpers.ts';
+import { startTestGateway, tempDir, waitUntil } from './helpers.ts';
 
 const SECRET = 'loop-secret-1';
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
@@ -88,5 +89,56 @@ describe('closed loop on an accelerated field: dry zone → rule opens the valve
       body: JSON.stringify({ from: String(from), to: String(from + 12 * 3_600_000), stepMin: 5, rule: { zoneId: 'zone-1', mode: { type: 'threshold', startBelow: 10, stopAbove: 30 } } }),
     });
     expect(((await tighter.json()) as { decisions: DecisionRecord[] }).decisions.filter((d) => d.action === 'open')).toEqual([]);
+  });
+});
+
+describe('closed loop through a relay on an Arduino driven by johnny-five', () => {
+  let cloud: TestCloud;
+  let gateway: Gateway;
+  let pty: PtyPair;
+  let board: FirmataBoard;
+  const dir = tempDir('loop-uno');
+  const sensors: MqttSensorNode[] = [];
+  const farm = new Farm(new SimClock(Date.UTC(2026, 6, 11, 1), 3600), 12, ['zone-2']);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    pty = await createPtyPair(dir, 'uno');
+    board = new FirmataBoard(pty.simPath, farm, [{ pin: 5, zone: 'zone-2', applicationMmPerHour: 30 }]);
+    await board.start();
+    gateway = await startTestGateway({
+      gatewayId: 'gw-loop-uno',
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: { 'soil-u1': { secret: SECRET } },
+      firmata: [{ path: pty.gatewayPath, relays: { 'relay-5': 5 } }],
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-loop-uno') },
+    });
+    const put = (path: string, body: object) => fetch(`${cloud.url}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+    expect((await put('/api/v1/zones/zone-2', { name: 'Ruộng nam', sensors: ['soil-u1'], valve: 'relay-5' })).status).toBe(200);
+    expect((await put('/api/v1/rules/uno-rule', { zoneId: 'zone-2', mode: { type: 'threshold', startBelow: 25, stopAbove: 30 }, cooldownMin: 0, maxRunMin: 240 })).status).toBe(200);
+  });
+  afterAll(async () => {
+    for (const s of sensors) await s.stop();
+    await gateway?.stop();
+    await board?.stop();
+    await pty?.close();
+    await cloud?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the relay when the zone dries and releases it at the stop threshold', async () => {
+    await waitUntil('the cloud knows relay-5', async () => ((await (await cloud.get('/api/v1/nodes')).json()) as { nodes: { node: string }[] }).nodes.some((n) => n.node === 'relay-5'), {
+      events: [[gateway.uploader, 'uploaded']],
+    });
+    farm.zone('zone-2').moisture = 25.6;
+    const energised = new Promise<number>((resolve) => (board.onPin = (pin, v) => pin === 5 && v === 1 && resolve(farm.zone('zone-2').moisture)));
+    const sensor = new MqttSensorNode({ id: 'soil-u1', secret: SECRET, brokerUrl: `mqtt://127.0.0.1:${gateway.broker!.port}`, kind: 'soil', zone: 'zone-2', intervalMs: 300_000, seed: 70 }, farm);
+    sensors.push(sensor);
+    await sensor.start();
+    expect(await energised).toBeLessThan(25.5);
+    const released = new Promise<number>((resolve) => (board.onPin = (pin, v) => pin === 5 && v === 0 && resolve(farm.zone('zone-2').moisture)));
+    expect(await released).toBeGreaterThanOrEqual(29.5);
+    const { decisions } = (await (await cloud.get('/api/v1/decisions?zone=zone-2')).json()) as { decisions: DecisionRecord[] };
+    expect(decisions.filter((d) => d.action !== 'none').map((d) => d.action).reverse()).toEqual(['open', 'close']);
   });
 });

@@ -49,7 +49,8 @@ export class Evaluator {
     const rules = this.#store.rules().filter((r) => r.enabled);
     const work: Promise<unknown>[] = [];
     for (const zone of this.#store.zones()) {
-      const asOf = Math.max(0, ...[...zone.sensors, ...zone.weather, ...(zone.valve ? [zone.valve] : [])].map((n) => newest.get(n) ?? 0));
+      // Measurements drive evaluation; the valve's own reports only keep our view of it honest.
+      const asOf = Math.max(0, ...[...zone.sensors, ...zone.weather].map((n) => newest.get(n) ?? 0));
       const rule = rules.find((r) => r.zoneId === zone.id);
       if (!asOf || !rule) continue;
       const next = (this.#queues.get(zone.id) ?? Promise.resolve()).then(() => this.#live(zone, rule, asOf)).catch((err: Error) => this.#log.error({ err, zone: zone.id }, 'rule evaluation failed'));
