@@ -7,6 +7,7 @@ import { dashboardPage } from './dashboard-page.ts';
 import { errorHandler } from './error-handler.ts';
 import { registerCommandStream } from './routes/command-stream.ts';
 import { registerCommands } from './routes/commands.ts';
+import { registerGatewayRules } from './routes/gateway-rules.ts';
 import { registerGateways } from './routes/gateways.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIngest } from './routes/ingest.ts';
@@ -38,6 +39,7 @@ export function createApp(deps: CloudDeps): CloudApp {
   registerCommandStream(app, deps);
   registerZones(app, deps);
   registerRules(app, deps);
+  registerGatewayRules(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/v1/openapi.json', {

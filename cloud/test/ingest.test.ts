@@ -28,7 +28,7 @@ describe('POST /api/v1/ingest', () => {
   afterAll(async () => cloud.stop());
 
   it('stores a batch and reads it back exactly', async () => {
-    const batch: IngestBatch = { batchId: 'b-happy', readings: readings('soil-a', 5), acks: [] };
+    const batch: IngestBatch = { batchId: 'b-happy', readings: readings('soil-a', 5), acks: [], decisions: [] };
     const res = await post(JSON.stringify(batch));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ batchId: 'b-happy', accepted: 5, duplicate: false, commands: [] });

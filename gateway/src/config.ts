@@ -41,6 +41,10 @@ export const GatewayConfig = z
     firmata: z
       .array(z.object({ path: z.string().min(1), baudRate: z.number().int().positive().default(57_600), relays: z.record(NodeId, z.number().int().min(2).max(69)) }))
       .default([]),
+    /** When the cloud has been unreachable this long, the gateway runs the synced zone rules itself. */
+    offline: z
+      .object({ afterSec: z.number().min(0.1).default(600), ruleSyncSec: z.number().min(0.1).default(300) })
+      .prefault({}),
     safety: z
       .object({
         /** No valve stays open longer than this, whatever a command says. */

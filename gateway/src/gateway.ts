@@ -10,6 +10,7 @@ import { Intake } from './intake.ts';
 import { Outbox } from './outbox.ts';
 import { ActuationStore } from './actuation/actuation-store.ts';
 import { CommandRunner } from './actuation/command-runner.ts';
+import { LocalRules } from './actuation/local-rules.ts';
 import { MqttValveDriver } from './actuation/mqtt-valve-driver.ts';
 import type { ValveDriver } from './actuation/valve-driver.ts';
 import { Downlink } from './downlink.ts';
@@ -22,6 +23,7 @@ export type Gateway = {
   commands: CommandRunner;
   actuation: ActuationStore;
   downlink: Downlink;
+  localRules: LocalRules;
   serial: SerialInput[];
   broker: EmbeddedBroker | undefined;
   brokerClient: BrokerClient | undefined;
@@ -60,6 +62,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const uploader = new Uploader(outbox, config.cloud, log.child({ component: 'uploader' }), health, {
     pendingAcks: () => actuation.pendingAcks(),
     acksDelivered: (seq) => actuation.acksDelivered(seq),
+    pendingDecisions: () => actuation.pendingDecisions(),
+    decisionsDelivered: (seq) => actuation.decisionsDelivered(seq),
     onCommands: (list) => {
       for (const c of list) void commands.handle(c);
     },
@@ -121,9 +125,20 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       );
     }
   }
+  const localRules = new LocalRules(
+    actuation,
+    commands,
+    { cloudUrl: config.cloud.url, token: config.cloud.token, gatewayId: config.gatewayId, syncMs: config.offline.ruleSyncSec * 1000, offlineAfterMs: config.offline.afterSec * 1000 },
+    log.child({ component: 'local-rules' }),
+    () => uploader.lastSuccessAt,
+  );
+  intake.observe = (set, ts) => localRules.observe(set, ts);
   for (const s of serial) s.start();
   uploader.start();
-  if (valves.size) downlink.start();
+  if (valves.size) {
+    downlink.start();
+    localRules.start();
+  }
   // Not awaited: a valve node that is offline must not hold up the readings.
   void commands.closeAllAtBoot();
   const healthTimer = setInterval(() => log.info({ health: health() }, 'gateway health'), HEALTH_LOG_MS);
@@ -137,6 +152,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     commands,
     actuation,
     downlink,
+    localRules,
     serial,
     broker,
     brokerClient,
@@ -144,6 +160,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     async stop() {
       clearInterval(healthTimer);
       commands.stop();
+      localRules.stop();
       await downlink.stop();
       await Promise.all([...serial.map((s) => s.stop()), ...boards.map((b) => b.stop()), broker?.stop(), brokerClient?.stop()]);
       await uploader.stop();

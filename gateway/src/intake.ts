@@ -18,6 +18,8 @@ export class Intake {
   readonly #logBudget = new Map<string, { minute: number; logged: number; suppressed: number }>();
   readingsIn = 0;
   readonly rejects: Partial<Record<RejectReason, number>> = {};
+  /** Sees every good reading set with its time (the offline rules keep what they need). */
+  observe: (set: ReadingSet, ts: number) => void = () => {};
 
   constructor(outbox: Outbox, log: Logger, now: () => number = Date.now) {
     this.#outbox = outbox;
@@ -32,8 +34,10 @@ export class Intake {
     }
     let n = 0;
     for (const _ in set.readings) n++;
-    this.#outbox.append(set.node, set.ts ?? this.#now(), set.readings, n);
+    const ts = set.ts ?? this.#now();
+    this.#outbox.append(set.node, ts, set.readings, n);
     this.readingsIn += n;
+    this.observe(set, ts);
   }
 
   /** Calls `fn` when everything taken in so far is on disk (to acknowledge it to its sender). */

@@ -1,4 +1,4 @@
-import { IngestReply, type CommandAckUp, type GatewayCommand, type GatewayHealth, type IngestBatch } from '@ruong/shared';
+import { IngestReply, type CommandAckUp, type DecisionUp, type GatewayCommand, type GatewayHealth, type IngestBatch } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
@@ -27,10 +27,12 @@ export type UploadedEvent = { batchId: string; readings: number; duplicate: bool
 export type UploaderLinks = {
   pendingAcks(): { seq: number; ack: CommandAckUp }[];
   acksDelivered(seq: number): void;
+  pendingDecisions(): { seq: number; decision: DecisionUp }[];
+  decisionsDelivered(seq: number): void;
   onCommands(commands: GatewayCommand[]): void;
 };
 
-const NO_LINKS: UploaderLinks = { pendingAcks: () => [], acksDelivered: () => {}, onCommands: () => {} };
+const NO_LINKS: UploaderLinks = { pendingAcks: () => [], acksDelivered: () => {}, pendingDecisions: () => [], decisionsDelivered: () => {}, onCommands: () => {} };
 
 /** What the cloud's answer means for the batch. */
 class UploadError extends Error {
@@ -60,6 +62,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   #loop: Promise<void> | undefined;
   readingsOut = 0;
   linkUp = false;
+  /** When the cloud last answered 200 (start time until then). */
+  lastSuccessAt = Date.now();
 
   constructor(outbox: Outbox, options: UploaderOptions, log: Logger, health: () => GatewayHealth, links: UploaderLinks = NO_LINKS) {
     super();
@@ -102,7 +106,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
         const reply = await this.#send(batch);
         if (batch.readings.length > 0) this.#outbox.ack(batch.batchId);
         this.readingsOut += batch.readings.length;
-        this.#lastSent = Date.now();
+        this.#lastSent = this.lastSuccessAt = Date.now();
         if (this.#outbox.backlog().depth === 0) this.#waitingSince = undefined;
         if (!this.linkUp || attempt > 0) this.#log.info({ batchId: batch.batchId }, 'cloud link up');
         this.linkUp = true;
@@ -149,7 +153,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
 
   async #send(batch: OutboxBatch): Promise<IngestReply> {
     const acks = this.#links.pendingAcks();
-    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: acks.map((a) => a.ack), health: this.#health() };
+    const decisions = this.#links.pendingDecisions();
+    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: acks.map((a) => a.ack), decisions: decisions.map((d) => d.decision), health: this.#health() };
     const gz = await gzipAsync(JSON.stringify(body));
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
     const res = await fetch(new URL('/api/v1/ingest', this.#options.url), {
@@ -163,6 +168,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
       const reply = IngestReply.safeParse(JSON.parse(text));
       if (!reply.success) throw new UploadError('retry', `cloud answered 200 with an unexpected body: ${text.slice(0, 200)}`);
       if (acks.length) this.#links.acksDelivered(acks.at(-1)!.seq);
+      if (decisions.length) this.#links.decisionsDelivered(decisions.at(-1)!.seq);
       if (reply.data.commands.length) this.#links.onCommands(reply.data.commands);
       return reply.data;
     }

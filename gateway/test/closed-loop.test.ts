@@ -142,3 +142,67 @@ describe('closed loop through a relay on an Arduino driven by johnny-five', () =
     expect(decisions.filter((d) => d.action !== 'none').map((d) => d.action).reverse()).toEqual(['open', 'close']);
   });
 });
+
+describe('the link is down: the gateway runs the synced rules itself and the decisions reach the cloud afterwards', () => {
+  let cloud: TestCloud;
+  let gateway: Gateway;
+  const devices: { stop(): Promise<void> }[] = [];
+  const farm = new Farm(new SimClock(Date.UTC(2026, 6, 12, 1), 3600), 15, ['zone-3']);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    gateway = await startTestGateway({
+      gatewayId: 'gw-offline',
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: { 'soil-o1': { secret: SECRET }, 'valve-o1': { secret: SECRET, kind: 'valve' } },
+      offline: { afterSec: 0.5, ruleSyncSec: 0.2 },
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-offline') },
+    });
+  });
+  afterAll(async () => {
+    for (const d of devices) await d.stop();
+    await gateway?.stop();
+    await cloud?.stop();
+  });
+
+  it('keeps the zone watered while the cloud is gone', async () => {
+    const url = `mqtt://127.0.0.1:${gateway.broker!.port}`;
+    const valve = new MqttValveNode({ id: 'valve-o1', secret: SECRET, brokerUrl: url, zone: 'zone-3', applicationMmPerHour: 30, flowLpm: 100, intervalMs: 3_600_000 }, farm);
+    await valve.start();
+    devices.push(valve);
+    const put = (path: string, body: object) => fetch(`${cloud.url}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+    await waitUntil('the cloud knows the valve', async () => ((await (await cloud.get('/api/v1/nodes')).json()) as { nodes: unknown[] }).nodes.length > 0, {
+      events: [[gateway.uploader, 'uploaded']],
+    });
+    await put('/api/v1/zones/zone-3', { name: 'Ruộng đông', sensors: ['soil-o1'], valve: 'valve-o1' });
+    await put('/api/v1/rules/offline-rule', { zoneId: 'zone-3', mode: { type: 'threshold', startBelow: 25, stopAbove: 30 }, cooldownMin: 0, maxRunMin: 240 });
+    await waitUntil('the gateway synced the rule', () => gateway.localRules.version !== undefined && (gateway.actuation.syncedRules()?.zones.length ?? 0) === 1);
+
+    const port = cloud.port;
+    const dataDir = cloud.dataDir;
+    await cloud.close();
+    farm.zone('zone-3').moisture = 25.2;
+    const sensor = new MqttSensorNode({ id: 'soil-o1', secret: SECRET, brokerUrl: url, kind: 'soil', zone: 'zone-3', intervalMs: 300_000, seed: 90 }, farm);
+    await sensor.start();
+    devices.push(sensor);
+    const opened = new Promise<void>((resolve) => (valve.onCommand = (c) => c.action === 'valve.open' && resolve()));
+    await opened;
+    expect(valve.received.at(-1)!.id).toMatch(/^local-/);
+    const closed = new Promise<number>((resolve) => (valve.onCommand = (c) => c.action === 'valve.close' && resolve(farm.zone('zone-3').moisture)));
+    expect(await closed).toBeGreaterThanOrEqual(29.5);
+
+    cloud = await startTestCloud({ dataDir, port });
+    await waitUntil(
+      'the offline decisions reached the cloud',
+      async () => {
+        const { decisions } = (await (await cloud.get('/api/v1/decisions?zone=zone-3')).json()) as { decisions: DecisionRecord[] };
+        return decisions.filter((d) => d.origin === 'gateway' && d.action !== 'none').length >= 2;
+      },
+      { events: [[gateway.uploader, 'uploaded']], timeoutMs: 20_000 },
+    );
+    const { decisions } = (await (await cloud.get('/api/v1/decisions?zone=zone-3')).json()) as { decisions: DecisionRecord[] };
+    const acted = decisions.filter((d) => d.origin === 'gateway' && d.action !== 'none').reverse();
+    expect(acted.slice(0, 2).map((d) => d.action)).toEqual(['open', 'close']);
+    expect(acted[0]!.reason).toMatch(/< 25% over 15 min → open 240 min$/);
+  }, 60_000);
+});

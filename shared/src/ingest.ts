@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandAckUp, GatewayCommand } from './commands.ts';
+import { DecisionUp } from './irrigation/zone.ts';
 import { checkValue } from './metrics.ts';
 import { EpochMs, ReadingShape } from './reading.ts';
 import { RejectReason } from './reject-reason.ts';
@@ -27,6 +28,8 @@ export const IngestBatch = z
     batchId: BatchId,
     readings: z.array(ReadingShape).max(MAX_BATCH_READINGS),
     acks: z.array(CommandAckUp).max(1_000).default([]),
+    /** Decisions the gateway's own rules made while the cloud was unreachable. */
+    decisions: z.array(DecisionUp).max(1_000).default([]),
     health: GatewayHealth.optional(),
   })
   // Range checks in one pass over the batch: the same issues as Reading's, at a fraction of the cost.

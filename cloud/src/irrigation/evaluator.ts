@@ -1,5 +1,5 @@
 import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneSnapshot } from '@ruong/shared';
-import { accumulateDeficit } from '@ruong/shared';
+import { accumulateDeficit, runAfter, runOnDay, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
 import type { SqliteIrrigationStore, ZoneRunState } from '../stores/sqlite-irrigation-store.ts';
@@ -10,16 +10,6 @@ const DAY = 86_400_000;
 /** Days of weather the water balance accumulates from (starting from a full profile). */
 const BALANCE_DAYS = 7;
 
-function localDay(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
-}
-
-/** A decision worth a record: it did something, or why it holds back changed. */
-function worthRecording(d: Decision, state: ZoneRunState): boolean {
-  if (d.action !== 'none') return true;
-  if (d.reason.endsWith('no need') || d.reason.startsWith('running')) return false;
-  return d.reason !== state.lastReason;
-}
 
 /**
  * Runs each zone's rule when its nodes report: gathers what the rule needs from the telemetry store,
@@ -72,7 +62,7 @@ export class Evaluator {
       ).id;
     }
     if (worthRecording(decision, state)) {
-      this.#store.addDecision({ zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: asOf, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }), ...(command && { command }) });
+      this.#store.addDecision({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: asOf, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }), ...(command && { command }) });
       next.lastReason = decision.reason;
       this.#log.info({ zone: zone.id, rule: rule.id, action: decision.action, reason: decision.reason }, 'irrigation decision');
     }
@@ -81,23 +71,11 @@ export class Evaluator {
 
   /** Evaluates a rule for a zone as of a time, from stored telemetry; returns the decision and the state after it. */
   async judge(zone: Zone, rule: IrrigationRule, asOf: number, state: ZoneRunState, live = true): Promise<{ decision: Decision; next: ZoneRunState }> {
-    const next: ZoneRunState = { ...state };
-    const day = localDay(asOf, rule.timeZone);
-    if (next.day !== day) {
-      next.day = day;
-      next.usedMin = 0;
-    }
+    let next = runOnDay(state, asOf, rule.timeZone);
     if (live && next.valveOpen && zone.valve) await this.#reconcileValve(zone.valve, next, asOf);
     const snapshot = await this.#snapshot(zone, rule, asOf, next);
     const decision = zone.valve ? evaluateRule(rule, snapshot) : { action: 'none' as const, reason: `zone ${zone.id} has no valve`, saw: { freshSensors: 0 } };
-    if (decision.action === 'open') {
-      next.valveOpen = true;
-      next.since = asOf;
-    } else if (decision.action === 'close') {
-      next.valveOpen = false;
-      next.usedMin += (asOf - (next.since ?? asOf)) / MIN;
-      next.lastRunEnd = asOf;
-    }
+    next = runAfter(next, decision, asOf);
     return { decision, next };
   }
 
@@ -177,7 +155,7 @@ export class Evaluator {
     for (let t = from; t <= to; t += stepMin * MIN) {
       const { decision, next } = await this.judge(zone, { ...rule, enabled: true }, t, state, false);
       if (worthRecording(decision, state)) {
-        out.push({ zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: t, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }) });
+        out.push({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: t, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }) });
         next.lastReason = decision.reason;
       }
       state = next;

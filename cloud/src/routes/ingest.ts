@@ -35,6 +35,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     const now = deps.now();
     // Acks first: they are idempotent, and a resent batch may carry newer ones than its first try.
     for (const ack of batch.acks) deps.commands.applyAck(gateway, ack);
+    for (const d of batch.decisions) deps.irrigation.addDecision({ ...d, origin: 'gateway' });
     const seen = deps.meta.batchAccepted(gateway, batch.batchId);
     if (seen !== undefined) {
       deps.meta.recordContact(gateway, now, batch.health);

@@ -1,4 +1,4 @@
-import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig } from '@ruong/shared';
+import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig, ZoneRun as ZoneRunState } from '@ruong/shared';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqlite, transaction } from './sqlite.ts';
 
@@ -9,25 +9,19 @@ CREATE TABLE IF NOT EXISTS rule_versions (id TEXT NOT NULL, version INTEGER NOT 
 CREATE TABLE IF NOT EXISTS zone_state (zone TEXT PRIMARY KEY, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions (
   id INTEGER PRIMARY KEY, zone TEXT NOT NULL, rule TEXT NOT NULL, rule_version INTEGER NOT NULL, at INTEGER NOT NULL,
-  action TEXT NOT NULL, duration_min REAL, reason TEXT NOT NULL, saw TEXT NOT NULL, command TEXT
+  action TEXT NOT NULL, duration_min REAL, reason TEXT NOT NULL, saw TEXT NOT NULL, command TEXT, origin TEXT NOT NULL DEFAULT 'cloud'
 );
 CREATE INDEX IF NOT EXISTS decisions_zone ON decisions (zone, at);
+-- A gateway resends its offline decisions until the cloud answers; each is kept once.
+CREATE UNIQUE INDEX IF NOT EXISTS decisions_once ON decisions (zone, rule, at, action, reason);
 `;
 
-/** What the evaluator remembers of a zone between evaluations. */
-export type ZoneRunState = {
-  valveOpen: boolean;
-  since?: number;
-  lastRunEnd?: number;
-  /** The local day `usedMin` counts for. */
-  day?: string;
-  usedMin: number;
-  lastReason?: string;
-  /** The last command a rule sent for the zone's valve. */
-  command?: string;
-};
+export type { ZoneRun as ZoneRunState } from '@ruong/shared';
 
-type DecisionRow = { id: number; zone: string; rule: string; rule_version: number; at: number; action: DecisionRecord['action']; duration_min: number | null; reason: string; saw: string; command: string | null };
+type DecisionRow = {
+  id: number; zone: string; rule: string; rule_version: number; at: number; action: DecisionRecord['action'];
+  duration_min: number | null; reason: string; saw: string; command: string | null; origin: DecisionRecord['origin'];
+};
 
 /** Zones, rules with every version (who changed what, when), zone run state and decision records. */
 export class SqliteIrrigationStore {
@@ -91,8 +85,8 @@ export class SqliteIrrigationStore {
 
   addDecision(d: Omit<DecisionRecord, 'id'>): number {
     const r = this.#db
-      .prepare('INSERT INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, saw, command) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, JSON.stringify(d.saw), d.command ?? null);
+      .prepare('INSERT OR IGNORE INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, saw, command, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, JSON.stringify(d.saw), d.command ?? null, d.origin);
     return Number(r.lastInsertRowid);
   }
 
@@ -111,6 +105,7 @@ export class SqliteIrrigationStore {
       action: r.action,
       reason: r.reason,
       saw: JSON.parse(r.saw) as Record<string, number>,
+      origin: r.origin,
       ...(r.duration_min !== null && { durationMin: r.duration_min }),
       ...(r.command !== null && { command: r.command }),
     }));

@@ -1,4 +1,4 @@
-import type { CommandAckUp } from '@ruong/shared';
+import type { CommandAckUp, DecisionUp, GatewayRules } from '@ruong/shared';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -7,6 +7,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS commands (id TEXT PRIMARY KEY, node TEXT NOT NULL, action TEXT NOT NULL, received_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS deadlines (node TEXT PRIMARY KEY, deadline INTEGER NOT NULL, command_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS acks_out (seq INTEGER PRIMARY KEY, ack TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions_out (seq INTEGER PRIMARY KEY, decision TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS synced_rules (id INTEGER PRIMARY KEY CHECK (id = 1), rules TEXT NOT NULL);
 `;
 
 /**
@@ -55,6 +57,31 @@ export class ActuationStore {
   /** The cloud has the acks up to and including `seq`. */
   acksDelivered(seq: number): void {
     this.#db.prepare('DELETE FROM acks_out WHERE seq <= ?').run(seq);
+  }
+
+  queueDecision(decision: DecisionUp): void {
+    this.#db.prepare('INSERT INTO decisions_out (decision) VALUES (?)').run(JSON.stringify(decision));
+  }
+
+  pendingDecisions(max = 500): { seq: number; decision: DecisionUp }[] {
+    return (this.#db.prepare('SELECT seq, decision FROM decisions_out ORDER BY seq LIMIT ?').all(max) as { seq: number; decision: string }[]).map((r) => ({
+      seq: r.seq,
+      decision: JSON.parse(r.decision) as DecisionUp,
+    }));
+  }
+
+  decisionsDelivered(seq: number): void {
+    this.#db.prepare('DELETE FROM decisions_out WHERE seq <= ?').run(seq);
+  }
+
+  /** The zone rules last synced from the cloud, kept for when it is unreachable. */
+  syncedRules(): GatewayRules | undefined {
+    const row = this.#db.prepare('SELECT rules FROM synced_rules WHERE id = 1').get() as { rules: string } | undefined;
+    return row && (JSON.parse(row.rules) as GatewayRules);
+  }
+
+  saveRules(rules: GatewayRules): void {
+    this.#db.prepare('INSERT OR REPLACE INTO synced_rules (id, rules) VALUES (1, ?)').run(JSON.stringify(rules));
   }
 
   close(): void {

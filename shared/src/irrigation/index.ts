@@ -4,3 +4,4 @@ export * from './rule.ts';
 export * from './water-balance.ts';
 export type * from './zone-snapshot.ts';
 export * from './zone.ts';
+export * from './zone-run.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeId } from '../reading.ts';
+import { IrrigationRule } from './rule.ts';
 
 /** An irrigation zone: which nodes measure it and which valve waters it. */
 export const ZoneConfig = z.object({
@@ -29,5 +30,19 @@ export const DecisionRecord = z.object({
   reason: z.string(),
   saw: z.record(z.string(), z.number()),
   command: z.string().optional(),
+  /** Who decided: the cloud, or a gateway running the rule itself while the cloud was unreachable. */
+  origin: z.enum(['cloud', 'gateway']).default('cloud'),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+/** A decision a gateway made offline, as it travels up with a batch. */
+export const DecisionUp = DecisionRecord.omit({ id: true, origin: true });
+export type DecisionUp = z.infer<typeof DecisionUp>;
+
+/** The rules a gateway keeps for when the cloud is unreachable: its zones and their enabled rules. */
+export const GatewayRules = z.object({
+  /** Changes whenever any of these zones or rules changes. */
+  version: z.string(),
+  zones: z.array(z.object({ zone: Zone, rule: IrrigationRule })),
+});
+export type GatewayRules = z.infer<typeof GatewayRules>;
