@@ -14,7 +14,7 @@ import { registerIngest } from './routes/ingest.ts';
 import { registerNodes } from './routes/nodes.ts';
 import { registerReadings } from './routes/readings.ts';
 import { registerRules } from './routes/rules.ts';
-import { registerZones } from './routes/zones.ts';
+import { registerRegistry } from './routes/registry.ts';
 
 /** The cloud's HTTP API: every route, the OpenAPI document generated from their zod schemas, one error shape. */
 export function createApp(deps: CloudDeps): CloudApp {
@@ -37,7 +37,7 @@ export function createApp(deps: CloudDeps): CloudApp {
   registerGateways(app, deps);
   registerCommands(app, deps);
   registerCommandStream(app, deps);
-  registerZones(app, deps);
+  registerRegistry(app, deps);
   registerRules(app, deps);
   registerGatewayRules(app, deps);
 

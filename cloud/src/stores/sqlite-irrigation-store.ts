@@ -3,6 +3,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { openSqlite, transaction } from './sqlite.ts';
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS farms (id TEXT PRIMARY KEY, config TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fields (id TEXT PRIMARY KEY, config TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS zones (id TEXT PRIMARY KEY, config TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rules (id TEXT PRIMARY KEY, zone TEXT NOT NULL, version INTEGER NOT NULL, rule TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rule_versions (id TEXT NOT NULL, version INTEGER NOT NULL, rule TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, PRIMARY KEY (id, version));
@@ -32,12 +34,25 @@ export class SqliteIrrigationStore {
     this.#db.exec(SCHEMA);
   }
 
+  /** Farms, fields and zones are kept alike: an id and its validated JSON. */
+  put(kind: 'farms' | 'fields' | 'zones', id: string, config: object): void {
+    this.#db.prepare(`INSERT INTO ${kind} (id, config) VALUES (?, ?) ON CONFLICT DO UPDATE SET config = excluded.config`).run(id, JSON.stringify(config));
+  }
+
+  list<T>(kind: 'farms' | 'fields' | 'zones'): (T & { id: string })[] {
+    return (this.#db.prepare(`SELECT id, config FROM ${kind} ORDER BY id`).all() as { id: string; config: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.config) as T) }));
+  }
+
+  remove(kind: 'farms' | 'fields' | 'zones', id: string): boolean {
+    return this.#db.prepare(`DELETE FROM ${kind} WHERE id = ?`).run(id).changes === 1;
+  }
+
   putZone(id: string, config: ZoneConfig): void {
-    this.#db.prepare('INSERT INTO zones (id, config) VALUES (?, ?) ON CONFLICT DO UPDATE SET config = excluded.config').run(id, JSON.stringify(config));
+    this.put('zones', id, config);
   }
 
   zones(): Zone[] {
-    return (this.#db.prepare('SELECT id, config FROM zones ORDER BY id').all() as { id: string; config: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.config) as ZoneConfig) }));
+    return this.list<ZoneConfig>('zones');
   }
 
   zone(id: string): Zone | undefined {

@@ -5,6 +5,8 @@ import { IrrigationRule } from './rule.ts';
 /** An irrigation zone: which nodes measure it and which valve waters it. */
 export const ZoneConfig = z.object({
   name: z.string().min(1).max(200),
+  /** The field the zone is part of. */
+  fieldId: z.string().min(1).optional(),
   /** Soil moisture sensors whose mean the rules use. */
   sensors: z.array(NodeId).max(50).default([]),
   /** Weather nodes whose `rainfall` counts for this zone, and whose air temperature feeds the water balance. */
@@ -46,3 +48,18 @@ export const GatewayRules = z.object({
   zones: z.array(z.object({ zone: Zone, rule: IrrigationRule })),
 });
 export type GatewayRules = z.infer<typeof GatewayRules>;
+
+/** A farm of the cooperative: where its fields are and which clock its people live by. */
+export const FarmConfig = z.object({
+  name: z.string().min(1).max(200),
+  timeZone: z.string().default('Asia/Ho_Chi_Minh'),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+});
+export const Farm = FarmConfig.extend({ id: z.string() });
+export type Farm = z.infer<typeof Farm>;
+
+/** A field of a farm; zones belong to fields. */
+export const FieldConfig = z.object({ farmId: z.string().min(1), name: z.string().min(1).max(200), areaHa: z.number().positive().optional() });
+export const Field = FieldConfig.extend({ id: z.string() });
+export type Field = z.infer<typeof Field>;
