@@ -82,3 +82,33 @@ describe('gateway drives MQTT valve nodes', () => {
     expect(acks.at(-1)).toMatchObject({ id: 'cmd-x', status: 'failed', detail: 'soil-9 is not a valve of this gateway' });
   });
 });
+
+describe('the cloud dies right after opening a valve', () => {
+  it('the gateway still closes it at its own maximum open time, whatever the command asked', async () => {
+    const cloud = await startTestCloud();
+    const gateway = await startTestGateway({
+      gatewayId: 'gw-cap',
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: { 'valve-cap': { secret: SECRET, kind: 'valve' } },
+      safety: { maxOpenSec: 1, ackTimeoutMs: 1000 },
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-cap') },
+    });
+    const farm = new Farm(new SimClock(Date.now(), 1), 4, ['zone-1']);
+    const valve = new MqttValveNode({ id: 'valve-cap', secret: SECRET, brokerUrl: `mqtt://127.0.0.1:${gateway.broker!.port}`, zone: 'zone-1', applicationMmPerHour: 30, flowLpm: 60, intervalMs: 600_000 }, farm);
+    await valve.start();
+    try {
+      await waitUntil('the boot close is done', () => valve.received.some((c) => c.id.startsWith('boot-close-')));
+      await gateway.commands.handle({ id: 'cap-open', node: 'valve-cap', action: 'valve.open', durationSec: 3600 });
+      expect(valve.received.at(-1)).toMatchObject({ id: 'cap-open', durationSec: 1 });
+      await cloud.close();
+      const t0 = Date.now();
+      await new Promise<void>((resolve) => (valve.onCommand = (c) => c.action === 'valve.close' && resolve()));
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(valve.open).toBe(false);
+    } finally {
+      await valve.stop();
+      await gateway.stop();
+      await cloud.stop();
+    }
+  });
+});
