@@ -35,14 +35,27 @@ describe('npm start', () => {
       async () => {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/nodes`, { headers: { Authorization: `Bearer ${adminToken}` } });
         nodes = ((await res.json()) as Nodes).nodes;
-        return nodes.length === 5;
+        return nodes.length === 6;
       },
       { timeoutMs: 30_000, pollMs: 250 },
     );
-    expect(nodes.map((n) => n.node)).toEqual(['soil-01', 'soil-02', 'soil-11', 'soil-12', 'weather-01']);
+    expect(nodes.map((n) => n.node)).toEqual(['soil-01', 'soil-02', 'soil-11', 'soil-12', 'valve-01', 'weather-01']);
     expect(Object.keys(nodes.find((n) => n.node === 'weather-01')!.latest)).toEqual(expect.arrayContaining(['air_temperature', 'rainfall']));
     const dashboard = await fetch(`http://127.0.0.1:${port}/`);
     expect(dashboard.status).toBe(200);
+
+    // A farmer opens the valve by hand and sees the command go through to done.
+    const auth = { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' };
+    const zones = (await (await fetch(`http://127.0.0.1:${port}/api/v1/zones`, { headers: auth })).json()) as { zones: { id: string }[] };
+    expect(zones.zones.map((z) => z.id)).toEqual(['ruong-bac', 'ruong-nam']);
+    const created = await fetch(`http://127.0.0.1:${port}/api/v1/commands`, { method: 'POST', headers: auth, body: JSON.stringify({ node: 'valve-01', action: 'valve.open', durationMin: 5 }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await waitUntil(
+      'the open command is done',
+      async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/commands/${id}`, { headers: auth })).json()) as { state: string }).state === 'done',
+      { timeoutMs: 10_000, pollMs: 100 },
+    );
 
     child.kill('SIGINT');
     const [code] = await exited;

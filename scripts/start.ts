@@ -26,6 +26,7 @@ const MQTT_NODES = [
   { id: 'soil-12', zone: 'ruong-nam', kind: 'soil' },
   { id: 'weather-01', zone: 'ruong-bac', kind: 'weather' },
 ] as const;
+const VALVES = [{ id: 'valve-01', zone: 'ruong-bac' }] as const;
 const SERIAL_NODES = [
   { id: 'soil-01', zone: 'ruong-bac', kind: 'soil' },
   { id: 'soil-02', zone: 'ruong-nam', kind: 'soil' },
@@ -94,6 +95,26 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** The demo cooperative's registry: one farm, one field, two zones, and a rule on the zone with a valve. */
+async function registerDemoFarm(cloudUrl: string, auth: Record<string, string>): Promise<void> {
+  const put = async (path: string, body: object) => {
+    const res = await fetch(`${cloudUrl}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+  };
+  await put('/api/v1/farms/htx-demo', { name: 'HTX Ruộng (demo)', latitude: 10.03, longitude: 105.78 });
+  await put('/api/v1/fields/ruong-1', { farmId: 'htx-demo', name: 'Ruộng 1', areaHa: 1.5 });
+  await put('/api/v1/zones/ruong-bac', { fieldId: 'ruong-1', name: 'Ruộng bắc', sensors: ['soil-01', 'soil-11'], weather: ['weather-01'], valve: 'valve-01', flowLpm: 120 });
+  await put('/api/v1/zones/ruong-nam', { fieldId: 'ruong-1', name: 'Ruộng nam', sensors: ['soil-02', 'soil-12'], weather: ['weather-01'] });
+  await put('/api/v1/rules/bac-threshold', {
+    zoneId: 'ruong-bac',
+    mode: { type: 'threshold', startBelow: 25, stopAbove: 32, windowMin: 15 },
+    rainSkip: { hours: 24, mm: 5 },
+    cooldownMin: 60,
+    maxRunMin: 45,
+    dailyBudget: { minutes: 90 },
+  });
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
@@ -115,14 +136,17 @@ async function main(): Promise<void> {
     mqttPort = await freePort();
     say(`MQTT port 1883 is taken (another broker is running); the gateway's broker uses ${mqttPort} instead.`);
   }
-  const secrets = Object.fromEntries(MQTT_NODES.map((n) => [n.id, persistedSecret(`node-${n.id}.secret`, 'rnode')]));
+  const secrets = Object.fromEntries([...MQTT_NODES, ...VALVES].map((n) => [n.id, persistedSecret(`node-${n.id}.secret`, 'rnode')]));
   const gatewayConfig = {
     gatewayId: GATEWAY_ID,
     dataDir: join(dataDir, 'gateway'),
     cloud: { url: cloudUrl, token },
     serial: SERIAL_NODES.map((n) => ({ path: join(ptyDir, `${n.id}.gw`) })),
     mqtt: { mode: 'embedded', host: '127.0.0.1', port: mqttPort },
-    nodes: Object.fromEntries(MQTT_NODES.map((n) => [n.id, { secret: secrets[n.id] }])),
+    nodes: Object.fromEntries([
+      ...MQTT_NODES.map((n) => [n.id, { secret: secrets[n.id] }]),
+      ...VALVES.map((v) => [v.id, { secret: secrets[v.id], kind: 'valve' }]),
+    ]),
   };
   writeFileSync(join(dataDir, 'gateway.json'), JSON.stringify(gatewayConfig, null, 2), { mode: 0o600 });
   // The gateway runs as it is deployed: the bundle `npm install` builds (npm run build).
@@ -136,18 +160,24 @@ async function main(): Promise<void> {
     intervalSec: 10,
     ptyDir,
     serial: SERIAL_NODES,
-    mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, nodes: MQTT_NODES.map((n) => ({ ...n, secret: secrets[n.id] })) },
+    mqtt: {
+      url: `mqtt://127.0.0.1:${mqttPort}`,
+      nodes: MQTT_NODES.map((n) => ({ ...n, secret: secrets[n.id] })),
+      valves: VALVES.map((v) => ({ ...v, secret: secrets[v.id] })),
+    },
   };
   writeFileSync(join(dataDir, 'sim.json'), JSON.stringify(simConfig, null, 2), { mode: 0o600 });
   const sim = run('sim', 'firmware-sim/src/cli.ts', ['--config', join(dataDir, 'sim.json')]);
   await waitForLog(sim, 'simulation running');
+
+  await registerDemoFarm(cloudUrl, auth);
 
   say('');
   say('Ruộng is running.');
   say(`  Dashboard:    ${cloudUrl}/`);
   say(`  Admin token:  ${adminToken}`);
   say(`  API:          ${cloudUrl}/api/v1/openapi.json`);
-  say(`  Farm:         ${SERIAL_NODES.length} serial nodes on ptys, ${MQTT_NODES.length} MQTT nodes on mqtt://127.0.0.1:${mqttPort}`);
+  say(`  Farm:         ${SERIAL_NODES.length} serial nodes on ptys, ${MQTT_NODES.length} MQTT nodes and ${VALVES.length} valve on mqtt://127.0.0.1:${mqttPort}`);
   say(`  Logs:         ${logDir}`);
   say(`  Try:          curl -H 'Authorization: Bearer ${adminToken}' ${cloudUrl}/api/v1/nodes`);
   say('Press Ctrl-C to stop.');

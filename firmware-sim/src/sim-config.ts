@@ -22,6 +22,10 @@ export const SimConfig = z.object({
     .object({
       url: z.url({ protocol: /^mqtts?$/ }),
       nodes: z.array(z.object({ id: NodeId, secret: z.string(), zone: z.string(), kind: Kind.default('soil') })),
+      /** Valve nodes that obey commands and water their zone. */
+      valves: z
+        .array(z.object({ id: NodeId, secret: z.string(), zone: z.string(), applicationMmPerHour: z.number().positive().default(30), flowLpm: z.number().positive().default(120) }))
+        .default([]),
     })
     .optional(),
 });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { SimClock } from './clock.ts';
 import { MqttSensorNode } from './devices/mqtt-sensor-node.ts';
+import { MqttValveNode } from './devices/mqtt-valve-node.ts';
 import { SerialSensorNode } from './devices/serial-sensor-node.ts';
 import { Farm } from './farm.ts';
 import { createPtyPair, type PtyPair } from './pty-pair.ts';
@@ -42,10 +43,15 @@ export async function startSimulation(config: SimConfig, log: Logger): Promise<S
       await node.start();
       devices.push(node);
     }
+    for (const v of config.mqtt?.valves ?? []) {
+      const valve = new MqttValveNode({ ...v, brokerUrl: config.mqtt!.url, intervalMs }, farm);
+      await valve.start();
+      devices.push(valve);
+    }
   } catch (err) {
     await stop();
     throw err;
   }
-  log.info({ serial: config.serial.length, mqtt: config.mqtt?.nodes.length ?? 0, speed: config.speed, seed: config.seed }, 'simulation running');
+  log.info({ serial: config.serial.length, mqtt: config.mqtt?.nodes.length ?? 0, valves: config.mqtt?.valves.length ?? 0, speed: config.speed, seed: config.seed }, 'simulation running');
   return { farm, stop };
 }
