@@ -6,7 +6,7 @@
 import { encodeTelemetry, topics } from '@ruong/shared';
 import mqtt from 'mqtt';
 
-type Args = { url: string; nodes: { id: string; secret: string }[]; messages: number; startTs: number };
+type Args = { url: string; nodes: { id: string; secret: string }[]; messages: number; startTs: number; perSecond?: number };
 const args = JSON.parse(process.argv[2]!) as Args;
 const WINDOW = 1000;
 
@@ -15,7 +15,14 @@ async function publishAll(node: { id: string; secret: string }): Promise<void> {
   const topic = topics.telemetry(node.id);
   let inflight = 0;
   let wake: (() => void) | undefined;
+  // Paced: each node sends its share of `perSecond` messages a second, as a field does; else flat out.
+  const interval = args.perSecond ? (1000 * args.nodes.length) / args.perSecond : 0;
+  const t0 = performance.now();
   for (let seq = 0; seq < args.messages; seq++) {
+    if (interval) {
+      const due = t0 + seq * interval;
+      if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+    }
     const payload = encodeTelemetry({ seq, ts: args.startTs + seq * 1000, readings: { soil_moisture: 30 + (seq % 7), soil_temperature: 25.5, battery_voltage: 3.71, rssi: -67 } });
     inflight++;
     client.publish(topic, payload, { qos: 1 }, () => {
