@@ -54,4 +54,19 @@ describe('water-balance rules in the cloud, from stored weather', () => {
     const { commands } = (await (await cloud.get('/api/v1/commands?node=valve-wet')).json()) as { commands: Command[] };
     expect(commands).toEqual([]);
   });
+
+  it('counts litres from the zone flow meter against a litre budget', async () => {
+    const t = T0 + 8 * 24 * HOUR + 7 * HOUR; // 07:00 local
+    await ingest('flow-valve', [{ node: 'valve-flow', metric: 'valve_state', value: 0, ts: t - 3 * HOUR }]);
+    await put('/api/v1/zones/flow', { name: 'metered', sensors: ['soil-flow'], valve: 'valve-flow', flowMeter: 'flow-1' });
+    await put('/api/v1/rules/flow-rule', { zoneId: 'flow', mode: { type: 'threshold', startBelow: 25, stopAbove: 30 }, dailyBudget: { litres: 1000 }, cooldownMin: 0 });
+    // 120 L/min for 10 minutes this morning: 1 200 L, past the budget.
+    await ingest('flow-meter', [
+      { node: 'flow-1', metric: 'water_flow', value: 120, ts: t - 2 * HOUR },
+      { node: 'flow-1', metric: 'water_flow', value: 0, ts: t - 2 * HOUR + 10 * 60_000 },
+    ]);
+    await ingest('flow-dry', [{ node: 'soil-flow', metric: 'soil_moisture', value: 20, ts: t }]);
+    const [d] = await decisions('flow');
+    expect(d).toMatchObject({ action: 'none', reason: 'moisture 20% < 25% over 15 min, but the daily budget of 1000 L is used' });
+  });
 });

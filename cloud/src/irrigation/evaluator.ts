@@ -1,5 +1,5 @@
 import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneSnapshot } from '@ruong/shared';
-import { accumulateDeficit, runAfter, runOnDay, worthRecording } from '@ruong/shared';
+import { accumulateDeficit, litresFromFlow, localDayStart, runAfter, runOnDay, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
 import type { SqliteIrrigationStore, ZoneRunState } from '../stores/sqlite-irrigation-store.ts';
@@ -118,6 +118,11 @@ export class Evaluator {
       lastRunEnd: state.lastRunEnd,
       usedToday: { minutes: state.usedMin, litres: state.usedMin * (zone.flowLpm ?? 0) },
     };
+    if (zone.flowMeter && rule.dailyBudget?.litres !== undefined) {
+      const dayStart = localDayStart(asOf, rule.timeZone);
+      const [flow] = await this.#telemetry.query({ nodes: [zone.flowMeter], metrics: ['water_flow'], from: dayStart, to: asOf + 1 });
+      snapshot.usedToday.litres = litresFromFlow(flow?.points ?? [], asOf);
+    }
     if (rule.mode.type === 'water_balance' && zone.weather.length) snapshot.deficitMm = await this.#deficit(zone, rule, asOf);
     return snapshot;
   }

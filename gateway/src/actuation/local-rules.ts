@@ -1,4 +1,4 @@
-import { evaluateRule, GatewayRules, runAfter, runOnDay, worthRecording, type IrrigationRule, type ReadingSet, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
+import { evaluateRule, GatewayRules, litresFromFlow, localDayStart, runAfter, runOnDay, worthRecording, type IrrigationRule, type ReadingSet, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ActuationStore } from './actuation-store.ts';
@@ -100,7 +100,7 @@ export class LocalRules {
 
   #use(rules: GatewayRules | undefined): void {
     this.#rules = rules;
-    this.#watched = new Set((rules?.zones ?? []).flatMap(({ zone }) => [...zone.sensors, ...zone.weather]));
+    this.#watched = new Set((rules?.zones ?? []).flatMap(({ zone }) => [...zone.sensors, ...zone.weather, ...(zone.flowMeter ? [zone.flowMeter] : [])]));
   }
 
   async #judge(zone: Zone, rule: IrrigationRule, asOf: number): Promise<void> {
@@ -118,6 +118,10 @@ export class LocalRules {
       lastRunEnd: run.lastRunEnd,
       usedToday: { minutes: run.usedMin, litres: run.usedMin * (zone.flowLpm ?? 0) },
     };
+    if (zone.flowMeter) {
+      const flow = since('water_flow', [zone.flowMeter], localDayStart(asOf, rule.timeZone));
+      snapshot.usedToday.litres = litresFromFlow(flow.map((r) => [r.ts, r.value] as const), asOf);
+    }
     const decision = evaluateRule(rule, snapshot);
     if (!worthRecording(decision, run)) {
       this.#runs.set(zone.id, run);

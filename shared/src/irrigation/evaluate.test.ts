@@ -3,6 +3,7 @@ import { evaluateRule } from './evaluate.ts';
 import { extraterrestrialRadiation, hargreavesEt0 } from './hargreaves.ts';
 import { IrrigationRule, type IrrigationRuleInput } from './rule.ts';
 import { accumulateDeficit, sensorDeficit } from './water-balance.ts';
+import { litresFromFlow, localDayStart } from './zone-run.ts';
 import type { ZoneSnapshot } from './zone-snapshot.ts';
 
 const MIN = 60_000;
@@ -116,5 +117,16 @@ describe('IrrigationRule schema', () => {
     expect(IrrigationRule.safeParse({ id: 'r', zoneId: 'z', mode: { type: 'threshold', startBelow: 30, stopAbove: 20 } }).success).toBe(false);
     expect(IrrigationRule.safeParse({ id: 'r', zoneId: 'z', mode: { type: 'threshold', startBelow: 30 } }).success).toBe(false);
     expect(IrrigationRule.safeParse({ id: 'r', zoneId: 'z', mode: { type: 'threshold', startBelow: 30, runMin: 10 }, windows: [{ start: '25:00', end: '06:00' }] }).success).toBe(false);
+  });
+});
+
+describe('daily water accounting', () => {
+  it('finds the local midnight of a moment', () => {
+    expect(localDayStart(NOW, 'Asia/Ho_Chi_Minh')).toBe(Date.UTC(2026, 6, 9, 17));
+    expect(localDayStart(Date.UTC(2026, 6, 9, 16, 59), 'Asia/Ho_Chi_Minh')).toBe(Date.UTC(2026, 6, 8, 17));
+  });
+  it('integrates a flow meter, each reading holding until the next', () => {
+    expect(litresFromFlow([[0, 120], [10 * MIN, 0], [20 * MIN, 60]], 25 * MIN)).toBe(120 * 10 + 60 * 5);
+    expect(litresFromFlow([], 25 * MIN)).toBe(0);
   });
 });

@@ -38,3 +38,21 @@ export function worthRecording(decision: Decision, run: ZoneRun): boolean {
   if (decision.reason.endsWith('no need') || decision.reason.startsWith('running')) return false;
   return decision.reason !== run.lastReason;
 }
+
+/** Epoch ms of the local midnight that starts the day of `t`. */
+export function localDayStart(t: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(t);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Math.floor(t / 1000) * 1000 - (get('hour') * 3600 + get('minute') * 60 + get('second')) * 1000;
+}
+
+/** Litres a flow meter measured: each reading (L/min) holds until the next one, up to `to`. */
+export function litresFromFlow(points: readonly (readonly [number, number])[], to: number): number {
+  let litres = 0;
+  for (let i = 0; i < points.length; i++) {
+    const [t, lpm] = points[i]!;
+    const until = Math.min(points[i + 1]?.[0] ?? to, to);
+    if (until > t) litres += (lpm * (until - t)) / MIN;
+  }
+  return litres;
+}

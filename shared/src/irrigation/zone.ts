@@ -13,6 +13,8 @@ export const ZoneConfig = z.object({
   weather: z.array(NodeId).max(10).default([]),
   /** The MQTT valve node (or relay node) that waters the zone. */
   valve: NodeId.optional(),
+  /** A node reporting `water_flow` (L/min) for the zone: litre budgets count what it measured. */
+  flowMeter: NodeId.optional(),
   /** Litres a minute the valve delivers, for litre budgets when there is no flow meter. */
   flowLpm: z.number().positive().max(100_000).optional(),
 });
