@@ -163,6 +163,8 @@ async function main(): Promise<void> {
   let cloud = await startCloud(cloudDir, cloudPort);
   console.error(`bench: ${NODES} MQTT publishers × ${MESSAGES} messages × ${READINGS_PER_MESSAGE} readings, QoS 1, loopback; gateway env ${JSON.stringify(GATEWAY_ENV)}`);
 
+  const phase = (name: string) => console.error(`bench: ${name}…`);
+  phase('gateway throughput');
   // 1. Gateway throughput against a bare aedes broker receiving the same messages.
   const messages = NODES * MESSAGES;
   const readings = messages * READINGS_PER_MESSAGE;
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
   rows.push(['Gateway: CPU per reading', `${fmt(cpuPerReadingUs, 1)} µs`, '', '', '≤ 20 µs']);
   rows.push(['Gateway: RSS idle / peak under load', `${fmt(idleRss / MB, 1)} / ${fmt(peakRss / MB, 1)} MB`, '', '', 'idle < 80 MB']);
 
+  phase('outage');
   // 2. Outage: the cloud unreachable while readings pile up on disk; then it comes back.
   const outagePort = await freePort();
   const outageToken = await gatewayToken(cloud.url, 'gw-outage');
@@ -197,13 +200,14 @@ async function main(): Promise<void> {
   await runPublishers(og.mqttUrl, nodes, OUTAGE_MESSAGES, Date.UTC(2026, 1, 1));
   const floodRss = rssBytes(opid);
   const paced = PACED_SECONDS * PACED_PER_SECOND;
-  await runPublishers(og.mqttUrl, nodes, paced / NODES / 2, Date.UTC(2026, 1, 2), PACED_PER_SECOND); // warm-up at pace
+  const warmUp = Math.ceil(paced / NODES / 2);
+  await runPublishers(og.mqttUrl, nodes, warmUp, Date.UTC(2026, 1, 2), { perSecond: PACED_PER_SECOND, firstSeq: OUTAGE_MESSAGES });
   const rssBefore = rssBytes(opid);
   let outagePeak = rssBefore;
   const outageSampler = setInterval(() => (outagePeak = Math.max(outagePeak, rssBytes(opid))), 100);
-  await runPublishers(og.mqttUrl, nodes, paced / NODES, Date.UTC(2026, 1, 3), PACED_PER_SECOND);
+  await runPublishers(og.mqttUrl, nodes, Math.ceil(paced / NODES), Date.UTC(2026, 1, 3), { perSecond: PACED_PER_SECOND, firstSeq: OUTAGE_MESSAGES + warmUp });
   clearInterval(outageSampler);
-  const backlog = (NODES * OUTAGE_MESSAGES + paced * 1.5) * READINGS_PER_MESSAGE;
+  const backlog = NODES * (OUTAGE_MESSAGES + warmUp + Math.ceil(paced / NODES)) * READINGS_PER_MESSAGE;
   const file = join(og.dataDir, 'outbox.db');
   const wal = (() => { try { return statSync(`${file}-wal`).size; } catch { return 0; } })();
   const bytesPerReading = (statSync(file).size + wal) / backlog;
@@ -224,6 +228,7 @@ async function main(): Promise<void> {
   rows.push(['Outage: outbox size, 7 days × 100 readings/s', `${fmt(weekBytes / 1024 ** 3, 2)} GiB (${fmt(bytesPerReading, 1)} B/reading)`, '', '', '≤ 4 GiB']);
   rows.push(['Outage: drain after the link returns', `${fmt(drainRate)} readings/s (${fmt(drainRate / 100, 0)}× real time)`, '100 readings/s real time', '', '≥ 10×']);
 
+  phase('cloud ingest, charts, reading to valve');
   // 3. Cloud ingest into the embedded store against bare SQLite inserts of the same rows.
   const batches = 40;
   const perBatch = 5000;
@@ -251,6 +256,7 @@ async function main(): Promise<void> {
   rows.push(['Reading to valve (threshold crossed → valve node has the command)', `p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${runs} runs)`, '', '', 'p50 < 100 ms, p99 < 1 s']);
   await cloud.proc.stop();
 
+  phase('InfluxDB');
   // 4. Cloud ingest into InfluxDB against the same points posted to the same influxd as line protocol.
   const influxd = (await startInfluxd()) as DisposableInfluxd;
   try {

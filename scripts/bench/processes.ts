@@ -57,8 +57,14 @@ export function rssBytes(pid: number): number {
   return Number(m![1]) * 1024;
 }
 
-export async function runPublishers(url: string, nodes: { id: string; secret: string }[], messages: number, startTs: number, perSecond?: number): Promise<number> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'publishers.ts'), JSON.stringify({ url, nodes, messages, startTs, perSecond })], {
+export async function runPublishers(
+  url: string,
+  nodes: { id: string; secret: string }[],
+  messages: number,
+  startTs: number,
+  options: { perSecond?: number; firstSeq?: number } = {},
+): Promise<number> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'publishers.ts'), JSON.stringify({ url, nodes, messages, startTs, ...options })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

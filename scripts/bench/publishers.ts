@@ -6,7 +6,7 @@
 import { encodeTelemetry, topics } from '@ruong/shared';
 import mqtt from 'mqtt';
 
-type Args = { url: string; nodes: { id: string; secret: string }[]; messages: number; startTs: number; perSecond?: number };
+type Args = { url: string; nodes: { id: string; secret: string }[]; messages: number; startTs: number; perSecond?: number; firstSeq?: number };
 const args = JSON.parse(process.argv[2]!) as Args;
 const WINDOW = 1000;
 
@@ -23,7 +23,8 @@ async function publishAll(node: { id: string; secret: string }): Promise<void> {
       const due = t0 + seq * interval;
       if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
     }
-    const payload = encodeTelemetry({ seq, ts: args.startTs + seq * 1000, readings: { soil_moisture: 30 + (seq % 7), soil_temperature: 25.5, battery_voltage: 3.71, rssi: -67 } });
+    // Sequence numbers go on from the previous run, as a node's do: the gateway drops repeats.
+    const payload = encodeTelemetry({ seq: (args.firstSeq ?? 0) + seq, ts: args.startTs + seq * 1000, readings: { soil_moisture: 30 + (seq % 7), soil_temperature: 25.5, battery_voltage: 3.71, rssi: -67 } });
     inflight++;
     client.publish(topic, payload, { qos: 1 }, () => {
       inflight--;
