@@ -9,6 +9,14 @@ export { freePort } from '../free-port.ts';
 export const ROOT = join(import.meta.dirname, '../..');
 
 
+const running = new Set<ChildProcess>();
+// However the bench ends (an error, a timeout's SIGTERM), it leaves no program running behind it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+process.once('SIGTERM', () => process.exit(143));
+process.once('SIGINT', () => process.exit(130));
+
 export type Proc = { child: ChildProcess; log: (msg: string) => Promise<Record<string, unknown>>; stop(): Promise<void> };
 
 /** Spawns one of the platform's programs; `log(msg)` resolves at its next log entry with that msg. */
@@ -16,7 +24,9 @@ export function start(script: string, args: string[], env: Record<string, string
   const child = spawn(process.execPath, [join(ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const waiting = new Map<string, (e: Record<string, unknown>) => void>();
   let stopping = false;
+  running.add(child);
   child.once('exit', (code, signal) => {
+    running.delete(child);
     if (!stopping) process.stderr.write(`${script} exited unexpectedly (${signal ?? `code ${code}`})\n`);
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
