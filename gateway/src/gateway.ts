@@ -117,12 +117,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       for (const relay of board.valves) valves.set(relay, board);
       boards.push(board);
       // In the background: a board that is not plugged in must not stop the readings.
-      void board.start().then(
-        () => {
-          for (const relay of board.valves) commands.valveOnline(relay);
-        },
-        (err: Error) => log.error({ err: err.message, path: b.path }, 'Firmata board did not start'),
-      );
+      board.keepConnected(() => {
+        for (const relay of board.valves) commands.valveOnline(relay);
+      });
     }
   }
   const localRules = new LocalRules(

@@ -66,3 +66,45 @@ describe('relays on an emulated Arduino (StandardFirmata on a real pty), driven 
     await waitUntil('the deadline close was confirmed', () => acks.some((a) => a.id === 'uno-short-deadline' && a.status === 'done'));
   });
 });
+
+describe('an Arduino that is unplugged and plugged back in', () => {
+  it('is reconnected, and its relay obeys again', async () => {
+    const dir = tempDir('firmata-replug');
+    const farm = new Farm(new SimClock(Date.now(), 1), 3, ['zone-1']);
+    const cloud = await startTestCloud();
+    // The board is not there when the gateway starts.
+    const gateway = await startTestGateway({
+      gatewayId: 'gw-replug',
+      firmata: [{ path: `${dir}/uno.gw`, relays: { 'relay-3': 3 } }],
+      safety: { maxOpenSec: 3600, ackTimeoutMs: 2000 },
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-replug') },
+    });
+    const acks: CommandAckUp[] = [];
+    gateway.commands.onAck = (a) => acks.push(a);
+    let pty = await createPtyPair(dir, 'uno');
+    let board = new FirmataBoard(pty.simPath, farm, [{ pin: 3, zone: 'zone-1', applicationMmPerHour: 30 }]);
+    await board.start();
+    try {
+      await waitUntil('the late board was closed at boot', () => acks.some((a) => a.node === 'relay-3' && a.id.startsWith('boot-close-') && a.status === 'done'), { timeoutMs: 20_000 });
+      await board.stop();
+      await pty.close();
+      pty = await createPtyPair(dir, 'uno');
+      board = new FirmataBoard(pty.simPath, farm, [{ pin: 3, zone: 'zone-1', applicationMmPerHour: 30 }]);
+      await board.start();
+      await waitUntil(
+        'the relay obeys again',
+        async () => {
+          await gateway.commands.handle({ id: `replug-${Date.now()}`, node: 'relay-3', action: 'valve.open', durationSec: 60 });
+          return board.pin(3) === 1;
+        },
+        { timeoutMs: 20_000, pollMs: 500 },
+      );
+    } finally {
+      await gateway.stop();
+      await board.stop();
+      await pty.close();
+      await cloud.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

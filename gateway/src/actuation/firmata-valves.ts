@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { SerialPort } from 'serialport';
+import { backoffDelay } from '../backoff.ts';
 import type { ValveDriver } from './valve-driver.ts';
 
 // johnny-five and firmata-io are CommonJS without types; these are the few parts we use.
-type FirmataIo = { queryPinState(pin: number, cb: () => void): void; pins: { state?: number }[] };
+type FirmataIo = NodeJS.EventEmitter & { queryPinState(pin: number, cb: () => void): void; pins: { state?: number }[] };
 type Relay = { open(): void; close(): void };
 type Five = {
   Board: new (options: { io: FirmataIo; repl: boolean; debug: boolean; timeout: number }) => NodeJS.EventEmitter;
@@ -28,6 +29,8 @@ export class FirmataValves implements ValveDriver {
   #io: FirmataIo | undefined;
   #port: SerialPort | undefined;
   readonly #relays = new Map<string, { relay: Relay; pin: number }>();
+  #stopped = false;
+  #retry: NodeJS.Timeout | undefined;
   /** A relay's confirmed state (1 open), reported as the relay node's `valve_state`. */
   onState: (node: string, open: 0 | 1) => void = () => {};
 
@@ -41,6 +44,35 @@ export class FirmataValves implements ValveDriver {
     return Object.keys(this.#config.relays);
   }
 
+  /**
+   * Keeps the board connected: starts it, and when it fails to start or its port closes (unplugged,
+   * reset), tries again with backoff. `onReady` runs after every (re)connection.
+   */
+  keepConnected(onReady: () => void): void {
+    let attempt = 0;
+    const connect = () => {
+      if (this.#stopped) return;
+      this.start().then(
+        () => {
+          attempt = 0;
+          onReady();
+          this.#port?.once('close', () => {
+            this.#io = undefined;
+            if (this.#stopped) return;
+            this.#log.warn('Firmata board gone; reconnecting');
+            this.#retry = setTimeout(connect, backoffDelay(attempt++, 500, 10_000));
+          });
+        },
+        (err: Error) => {
+          if (attempt === 0) this.#log.error({ err: err.message }, 'Firmata board did not start; retrying');
+          void this.stop(false);
+          this.#retry = setTimeout(connect, backoffDelay(attempt++, 500, 10_000));
+        },
+      );
+    };
+    connect();
+  }
+
   /** Opens the port and waits until johnny-five reports the board ready. */
   async start(): Promise<void> {
     const five = require('johnny-five') as Five;
@@ -48,13 +80,18 @@ export class FirmataValves implements ValveDriver {
     // Opened by serialport itself: Firmata must see the port's `open` event, which johnny-five waits for.
     const port = new SerialPort({ path: this.#config.path, baudRate: this.#config.baudRate });
     this.#port = port;
+    const portFailed = once(port, 'error').then(([err]) => {
+      throw err as Error;
+    });
     // Ask for the version soon: a board already running does not announce itself again.
     const io = new Firmata(port, { reportVersionTimeout: 300 });
+    io.on('error', (err: Error) => this.#log.warn({ err: err.message }, 'Firmata error'));
     const board = new five.Board({ io, repl: false, debug: false, timeout: 10_000 });
     await Promise.race([
       once(board, 'ready'),
+      portFailed,
       once(board, 'error').then(([err]) => {
-        throw err;
+        throw err as Error;
       }),
     ]);
     this.#io = io;
@@ -78,7 +115,11 @@ export class FirmataValves implements ValveDriver {
     return { id: command.id, status: 'failed', detail: state === undefined ? `board did not answer for pin ${r.pin}` : `pin ${r.pin} reads ${state}, wanted ${want}` };
   }
 
-  async stop(): Promise<void> {
+  async stop(forGood = true): Promise<void> {
+    if (forGood) {
+      this.#stopped = true;
+      clearTimeout(this.#retry);
+    }
     const port = this.#port;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
