@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { startInfluxd, type DisposableInfluxd } from '../cloud/test/influxd.ts';
+import { startInfluxd, type Influxd } from '../cloud/test/influxd.ts';
 import { readingToValveLatency } from './bench/latency.ts';
 import { cpuMs, freePort, rssBytes, runPublishers, start, writeJson, type Proc } from './bench/processes.ts';
 
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
 
   phase('InfluxDB');
   // 4. Cloud ingest into InfluxDB against the same points posted to the same influxd as line protocol.
-  const influxd = (await startInfluxd()) as DisposableInfluxd;
+  const influxd = await startInfluxd();
   try {
     await influxd.query('CREATE DATABASE direct');
     const lines = data.map((batch) => batch.map((r) => `readings,metric=${r.metric},node=${r.node} value=${r.value} ${r.ts}`).join('\n'));

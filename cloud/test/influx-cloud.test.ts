@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxOptions, startInfluxd, type DisposableInfluxd } from './influxd.ts';
+import { influxOptions, startInfluxd, type Influxd } from './influxd.ts';
 import { startTestCloud, type TestCloud } from './test-cloud.ts';
 import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
 import pino from 'pino';
@@ -12,14 +12,14 @@ function influxEnv(url: string, database: string, raw = 'INF'): Record<string, s
 }
 
 describe('cloud configured for InfluxDB', () => {
-  let influxd: DisposableInfluxd;
+  let influxd: Influxd;
   let cloud: TestCloud;
   let token: string;
   const post = (batch: object) =>
     fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
 
   beforeAll(async () => {
-    influxd = (await startInfluxd()) as DisposableInfluxd;
+    influxd = await startInfluxd();
     cloud = await startTestCloud({ env: influxEnv(influxd.url, 'cloudtest') });
     token = await cloud.registerGateway('gw-influx');
   }, 60_000);
@@ -84,9 +84,9 @@ describe('cloud configured for InfluxDB', () => {
 });
 
 describe('InfluxDB permissions', () => {
-  let influxd: DisposableInfluxd;
+  let influxd: Influxd;
   beforeAll(async () => {
-    influxd = (await startInfluxd({ auth: true })) as DisposableInfluxd;
+    influxd = await startInfluxd({ auth: true });
     await influxd.query("CREATE USER admin WITH PASSWORD 'admin-pass' WITH ALL PRIVILEGES");
     await influxd.query("CREATE USER farmer WITH PASSWORD 'farmer-pass'", undefined, 'admin:admin-pass');
   }, 60_000);

@@ -2,17 +2,17 @@ import type { Reading } from '@ruong/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
-import { influxOptions, startInfluxd, type DisposableInfluxd } from './influxd.ts';
+import { influxOptions, startInfluxd, type Influxd } from './influxd.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
 
 describe('InfluxDB hourly rollups', () => {
-  let influxd: DisposableInfluxd;
+  let influxd: Influxd;
   let store: InfluxTelemetryStore;
   beforeAll(async () => {
-    influxd = (await startInfluxd()) as DisposableInfluxd;
+    influxd = await startInfluxd();
     store = await InfluxTelemetryStore.open(influxOptions(influxd.url, 'rollups'), pino({ level: 'silent' }));
   }, 60_000);
   afterAll(async () => {

@@ -1,13 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
-import { influxOptions, startInfluxd, type DisposableInfluxd } from './influxd.ts';
+import { influxOptions, startInfluxd, type Influxd } from './influxd.ts';
 import { telemetryStoreContract } from './telemetry-store.contract.ts';
 
-let influxd: DisposableInfluxd;
+let influxd: Influxd;
 let n = 0;
 beforeAll(async () => {
-  influxd = (await startInfluxd()) as DisposableInfluxd;
+  influxd = await startInfluxd();
 }, 60_000);
 afterAll(async () => influxd?.dispose());
 

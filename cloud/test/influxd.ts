@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 
-export type Influxd = { url: string; port: number; dir: string; stop(): Promise<void>; start(): Promise<void>; query(q: string, db?: string, auth?: string): Promise<any> };
+export type Influxd = {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and deletes its data. */
+  dispose(): Promise<void>;
+  query(q: string, db?: string, auth?: string): Promise<any>;
+};
 
 /**
  * A real `influxd` (Debian's influxdb 1.6.7) on free loopback ports with its config and data under a
@@ -75,6 +84,10 @@ bind-address = "127.0.0.1:${rpc}"
       child.kill('SIGTERM');
       await exited;
     },
+    async dispose() {
+      await influxd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
     async query(q: string, db?: string, auth?: string) {
       const params = new URLSearchParams({ q, epoch: 'ms', ...(db && { db }) });
       const res = await fetch(`${url}/query?${params}`, { method: 'POST', headers: auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} });
@@ -82,19 +95,8 @@ bind-address = "127.0.0.1:${rpc}"
     },
   };
   await influxd.start();
-  const stop = influxd.stop;
-  influxd.stop = async () => {
-    await stop();
-  };
-  return Object.assign(influxd, {
-    async dispose() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
+  return influxd;
 }
-
-export type DisposableInfluxd = Awaited<ReturnType<typeof startInfluxd>> & { dispose(): Promise<void> };
 
 /** Store options for a database on a test influxd, keeping raw data forever (test data has old dates). */
 export function influxOptions(url: string, database: string, raw = 'INF') {

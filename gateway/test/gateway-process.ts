@@ -29,7 +29,3 @@ export async function spawnGateway(configFile: string, config: object): Promise<
   });
   return { child, mqttPort, stderr: () => stderr, stdout: () => stdout, exited };
 }
-
-export async function writeConfigAndRun(dir: string, config: object): Promise<GatewayProcess> {
-  return spawnGateway(join(dir, 'gateway.json'), config);
-}

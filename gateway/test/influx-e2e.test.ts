@@ -1,7 +1,7 @@
 import { Farm, MqttSensorNode, SimClock } from '@ruong/firmware-sim';
 import type { ReadingSet } from '@ruong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInfluxd, type DisposableInfluxd } from '../../cloud/test/influxd.ts';
+import { startInfluxd, type Influxd } from '../../cloud/test/influxd.ts';
 import { startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import type { Gateway } from '../src/gateway.ts';
 import { countPoints, expectedPoints, startTestGateway, storedPoints, waitUntil } from './helpers.ts';
@@ -10,12 +10,12 @@ const SECRET = 'influx-secret-1';
 const ids = ['soil-x1', 'soil-x2', 'weather-x1'];
 
 describe('sim -> gateway -> cloud on InfluxDB', () => {
-  let influxd: DisposableInfluxd;
+  let influxd: Influxd;
   let cloud: TestCloud;
   let gateway: Gateway;
 
   beforeAll(async () => {
-    influxd = (await startInfluxd()) as DisposableInfluxd;
+    influxd = await startInfluxd();
     cloud = await startTestCloud({
       env: { RUONG_TELEMETRY_STORE: 'influxdb', RUONG_INFLUX_URL: influxd.url, RUONG_INFLUX_DATABASE: 'e2e', RUONG_INFLUX_RAW_RETENTION: 'INF', RUONG_INFLUX_TIMEOUT_MS: '2000' },
     });

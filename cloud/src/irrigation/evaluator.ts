@@ -1,8 +1,8 @@
-import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneSnapshot } from '@ruong/shared';
+import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
 import { accumulateDeficit, litresFromFlow, localDayStart, runAfter, runOnDay, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
-import type { SqliteIrrigationStore, ZoneRunState } from '../stores/sqlite-irrigation-store.ts';
+import type { SqliteIrrigationStore } from '../stores/sqlite-irrigation-store.ts';
 import type { TelemetryStore } from '../stores/telemetry-store.ts';
 
 const MIN = 60_000;
@@ -70,7 +70,7 @@ export class Evaluator {
   }
 
   /** Evaluates a rule for a zone as of a time, from stored telemetry; returns the decision and the state after it. */
-  async judge(zone: Zone, rule: IrrigationRule, asOf: number, state: ZoneRunState, live = true): Promise<{ decision: Decision; next: ZoneRunState }> {
+  async judge(zone: Zone, rule: IrrigationRule, asOf: number, state: ZoneRun, live = true): Promise<{ decision: Decision; next: ZoneRun }> {
     let next = runOnDay(state, asOf, rule.timeZone);
     if (live && next.valveOpen && zone.valve) await this.#reconcileValve(zone.valve, next, asOf);
     const snapshot = await this.#snapshot(zone, rule, asOf, next);
@@ -83,7 +83,7 @@ export class Evaluator {
    * Believes the field over our own bookkeeping: the open command failed or expired, or the valve was
    * seen open and then reported itself closed (the gateway's deadline, a person at the valve).
    */
-  async #reconcileValve(valve: string, state: ZoneRunState, asOf: number): Promise<void> {
+  async #reconcileValve(valve: string, state: ZoneRun, asOf: number): Promise<void> {
     const command = state.command ? this.#commands.get(state.command) : undefined;
     if (command && (command.state === 'failed' || command.state === 'expired')) {
       state.valveOpen = false;
@@ -100,7 +100,7 @@ export class Evaluator {
     state.lastRunEnd = closedAt;
   }
 
-  async #snapshot(zone: Zone, rule: IrrigationRule, asOf: number, state: ZoneRunState): Promise<ZoneSnapshot> {
+  async #snapshot(zone: Zone, rule: IrrigationRule, asOf: number, state: ZoneRun): Promise<ZoneSnapshot> {
     const windowMin = Math.max(rule.staleAfterMin, rule.mode.type === 'threshold' ? rule.mode.windowMin : 0);
     const moistureSeries = zone.sensors.length
       ? await this.#telemetry.query({ nodes: zone.sensors, metrics: ['soil_moisture'], from: asOf - windowMin * MIN, to: asOf + 1 })
@@ -155,7 +155,7 @@ export class Evaluator {
 
   /** Replays a rule over stored history: the decisions it would have made, nothing sent, nothing stored. */
   async simulate(zone: Zone, rule: IrrigationRule, from: number, to: number, stepMin: number): Promise<Omit<DecisionRecord, 'id'>[]> {
-    let state: ZoneRunState = { valveOpen: false, usedMin: 0 };
+    let state: ZoneRun = { valveOpen: false, usedMin: 0 };
     const out: Omit<DecisionRecord, 'id'>[] = [];
     for (let t = from; t <= to; t += stepMin * MIN) {
       const { decision, next } = await this.judge(zone, { ...rule, enabled: true }, t, state, false);

@@ -1,4 +1,4 @@
-import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig, ZoneRun as ZoneRunState } from '@ruong/shared';
+import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig, ZoneRun } from '@ruong/shared';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqlite, transaction } from './sqlite.ts';
 
@@ -17,8 +17,6 @@ CREATE INDEX IF NOT EXISTS decisions_zone ON decisions (zone, at);
 -- A gateway resends its offline decisions until the cloud answers; each is kept once.
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_once ON decisions (zone, rule, at, action, reason);
 `;
-
-export type { ZoneRun as ZoneRunState } from '@ruong/shared';
 
 type DecisionRow = {
   id: number; zone: string; rule: string; rule_version: number; at: number; action: DecisionRecord['action'];
@@ -45,10 +43,6 @@ export class SqliteIrrigationStore {
 
   remove(kind: 'farms' | 'fields' | 'zones', id: string): boolean {
     return this.#db.prepare(`DELETE FROM ${kind} WHERE id = ?`).run(id).changes === 1;
-  }
-
-  putZone(id: string, config: ZoneConfig): void {
-    this.put('zones', id, config);
   }
 
   zones(): Zone[] {
@@ -89,12 +83,12 @@ export class SqliteIrrigationStore {
     }));
   }
 
-  zoneState(zone: string): ZoneRunState {
+  zoneState(zone: string): ZoneRun {
     const row = this.#db.prepare('SELECT state FROM zone_state WHERE zone = ?').get(zone) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as ZoneRunState) : { valveOpen: false, usedMin: 0 };
+    return row ? (JSON.parse(row.state) as ZoneRun) : { valveOpen: false, usedMin: 0 };
   }
 
-  setZoneState(zone: string, state: ZoneRunState): void {
+  setZoneState(zone: string, state: ZoneRun): void {
     this.#db.prepare('INSERT INTO zone_state (zone, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state').run(zone, JSON.stringify(state));
   }
 
