@@ -101,7 +101,8 @@ async function registerDemoFarm(cloudUrl: string, auth: Record<string, string>):
     const res = await fetch(`${cloudUrl}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
   };
-  await put('/api/v1/farms/htx-demo', { name: 'HTX Ruộng (demo)', latitude: 10.03, longitude: 105.78 });
+  await put('/api/v1/cooperatives/htx-demo', { name: 'HTX Ruộng (demo)' });
+  await put('/api/v1/farms/htx-demo', { name: 'Trại Ruộng (demo)', cooperativeId: 'htx-demo', latitude: 10.03, longitude: 105.78 });
   await put('/api/v1/fields/ruong-1', { farmId: 'htx-demo', name: 'Ruộng 1', areaHa: 1.5 });
   await put('/api/v1/zones/ruong-bac', { fieldId: 'ruong-1', name: 'Ruộng bắc', sensors: ['soil-01', 'soil-11'], weather: ['weather-01'], valve: 'valve-01', flowLpm: 120 });
   await put('/api/v1/zones/ruong-nam', { fieldId: 'ruong-1', name: 'Ruộng nam', sensors: ['soil-02', 'soil-12'], weather: ['weather-01'] });

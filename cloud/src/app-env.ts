@@ -4,13 +4,17 @@ import type { Commands } from './commands.ts';
 import type { Evaluator } from './irrigation/evaluator.ts';
 import type { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
-import type { MetadataStore, Person } from './stores/metadata-store.ts';
+import type { MetadataStore } from './stores/metadata-store.ts';
+import type { AccountStore } from './accounts/account-store.ts';
+import type { Access } from './access.ts';
+import type { User } from '@ruong/shared';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
 
 /** What every route can reach: the stores, the logger, the counters and the limits. */
 export type CloudDeps = {
   telemetry: TelemetryStore;
   meta: MetadataStore;
+  accounts: AccountStore;
   commands: Commands;
   irrigation: SqliteIrrigationStore;
   evaluator: Evaluator;
@@ -26,7 +30,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     gateway: string;
-    person: Person;
+    person: User;
+    access: Access;
   };
 };
 

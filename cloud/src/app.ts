@@ -15,6 +15,8 @@ import { registerNodes } from './routes/nodes.ts';
 import { registerReadings } from './routes/readings.ts';
 import { registerRules } from './routes/rules.ts';
 import { registerRegistry } from './routes/registry.ts';
+import { registerSession } from './routes/session.ts';
+import { registerUsers } from './routes/users.ts';
 
 /** The cloud's HTTP API: every route, the OpenAPI document generated from their zod schemas, one error shape. */
 export function createApp(deps: CloudDeps): CloudApp {
@@ -31,6 +33,8 @@ export function createApp(deps: CloudDeps): CloudApp {
   });
 
   registerHealth(app, deps);
+  registerSession(app, deps);
+  registerUsers(app, deps);
   registerIngest(app, deps);
   registerReadings(app, deps);
   registerNodes(app, deps);

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     if (!id || !NodeId.safeParse(id).success) fail('register-gateway needs a gateway id like field-gw-1 ([a-z0-9][a-z0-9_-]{0,63})');
     const meta = new SqliteMetadataStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
     const token = newToken('rgw');
-    const created = meta.createGateway(id, id, hashToken(token), Date.now()) || meta.setGatewayToken(id, hashToken(token));
+    const created = meta.createGateway(id, id, undefined, hashToken(token), Date.now()) || meta.setGatewayToken(id, hashToken(token));
     meta.close();
     if (!created) fail(`could not register ${id}`);
     process.stdout.write(`${token}\n`);

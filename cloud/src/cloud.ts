@@ -15,6 +15,7 @@ import { Commands } from './commands.ts';
 import { Evaluator } from './irrigation/evaluator.ts';
 import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { AccountStore } from './accounts/account-store.ts';
 
 export type Cloud = {
   app: CloudApp;
@@ -39,10 +40,12 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
   }
   const commandStore = new SqliteCommandStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const irrigation = new SqliteIrrigationStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+  const accounts = new AccountStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const commands = new Commands(commandStore, meta, log.child({ component: 'commands' }), Date.now);
   const deps: CloudDeps = {
     telemetry,
     meta,
+    accounts,
     commands,
     irrigation,
     evaluator: new Evaluator(irrigation, telemetry, commands, log.child({ component: 'rules' })),
@@ -59,6 +62,7 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     createdAdminToken = newToken('radm');
     meta.setAdminToken(hashToken(createdAdminToken));
   }
+  accounts.pruneSessions(Date.now());
   const pruned = meta.pruneBatches(Date.now() - LEDGER_DAYS * 86_400_000);
   if (pruned) log.info({ pruned }, 'forgot old ingest ledger entries');
 
@@ -92,6 +96,7 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
       await telemetry.close();
       commandStore.close();
       irrigation.close();
+      accounts.close();
       meta.close();
     },
   };

@@ -57,7 +57,7 @@ export class Commands {
     return this.#store.get(id);
   }
 
-  list(filter: { node?: string | undefined; limit: number }): Command[] {
+  list(filter: { node?: string | undefined; nodes?: readonly string[]; limit: number }): Command[] {
     return this.#store.list(filter);
   }
 

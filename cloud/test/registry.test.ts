@@ -7,12 +7,13 @@ describe('registry: farms, fields, zones', () => {
   const call = (method: string, path: string, body?: object) => fetch(`${cloud.url}${path}`, { method, headers, ...(body && { body: JSON.stringify(body) }) });
   beforeAll(async () => {
     cloud = await startTestCloud();
+    await call('PUT', '/api/v1/cooperatives/htx-hoa-binh', { name: 'HTX Hòa Bình' });
   });
   afterAll(async () => cloud.stop());
 
   it('creates, reads, lists, replaces and deletes, parents before children', async () => {
-    expect((await call('PUT', '/api/v1/farms/hoa-binh', { name: 'HTX Hòa Bình', latitude: 10.03 })).status).toBe(200);
-    expect(await (await call('GET', '/api/v1/farms/hoa-binh')).json()).toEqual({ id: 'hoa-binh', name: 'HTX Hòa Bình', latitude: 10.03, timeZone: 'Asia/Ho_Chi_Minh' });
+    expect((await call('PUT', '/api/v1/farms/hoa-binh', { name: 'HTX Hòa Bình', cooperativeId: 'htx-hoa-binh', latitude: 10.03 })).status).toBe(200);
+    expect(await (await call('GET', '/api/v1/farms/hoa-binh')).json()).toEqual({ id: 'hoa-binh', name: 'HTX Hòa Bình', cooperativeId: 'htx-hoa-binh', latitude: 10.03, timeZone: 'Asia/Ho_Chi_Minh' });
     expect((await call('PUT', '/api/v1/fields/ruong-1', { farmId: 'hoa-binh', name: 'Ruộng 1', areaHa: 1.2 })).status).toBe(200);
     const zone = await call('PUT', '/api/v1/zones/ruong-1-bac', { fieldId: 'ruong-1', name: 'Bắc', sensors: ['soil-01'], valve: 'valve-1' });
     expect(await zone.json()).toMatchObject({ id: 'ruong-1-bac', fieldId: 'ruong-1', sensors: ['soil-01'], weather: [], valve: 'valve-1' });
@@ -30,7 +31,7 @@ describe('registry: farms, fields, zones', () => {
   it('refuses a child whose parent does not exist, and bad ids, with the path of the problem', async () => {
     const orphan = await call('PUT', '/api/v1/fields/lost', { farmId: 'nowhere', name: 'Lost' });
     expect(orphan.status).toBe(400);
-    expect(await orphan.json()).toMatchObject({ error: { issues: [{ path: 'farmId', message: 'no such farm' }] } });
+    expect(await orphan.json()).toMatchObject({ error: { issues: [{ path: 'farmId', message: 'does not exist' }] } });
     expect((await call('PUT', '/api/v1/farms/Bad Id', { name: 'x' })).status).toBe(400);
     expect((await call('PUT', '/api/v1/zones/z', { name: 'z', sensors: ['Not A Node'] })).status).toBe(400);
   });

@@ -1,3 +1,4 @@
+export * from './accounts.ts';
 export * from './api-error.ts';
 export * from './commands.ts';
 export * from './ingest.ts';

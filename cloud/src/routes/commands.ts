@@ -5,6 +5,7 @@ import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requirePerson } from '../auth.ts';
 import { errorResponses, json } from './responses.ts';
 
+/** Valve commands by hand: anyone may water the farms they can see (farmers their own, staff their cooperative's). */
 export function registerCommands(app: CloudApp, deps: CloudDeps): void {
   const auth = requirePerson(deps);
   app.openapi(
@@ -17,7 +18,13 @@ export function registerCommands(app: CloudApp, deps: CloudDeps): void {
       request: { body: { content: { 'application/json': { schema: NewCommand } }, required: true } },
       responses: { 201: json(Command, 'Queued'), ...errorResponses(400, 401, 404) },
     }),
-    async (c) => c.json(deps.commands.create(c.req.valid('json'), 'person'), 201),
+    async (c) => {
+      const body = c.req.valid('json');
+      if (!c.get('access').canSeeNode(body.node)) throw new ApiError('not_found', `no node ${body.node} on your farms`);
+      const command = deps.commands.create(body, 'person');
+      deps.log.info({ commandId: command.id, by: c.get('person').username }, 'command by hand');
+      return c.json(command, 201);
+    },
   );
   app.openapi(
     createRoute({
@@ -31,7 +38,7 @@ export function registerCommands(app: CloudApp, deps: CloudDeps): void {
     }),
     async (c) => {
       const command = deps.commands.get(c.req.valid('param').id);
-      if (!command) throw new ApiError('not_found', `no command ${c.req.valid('param').id}`);
+      if (!command || !c.get('access').canSeeNode(command.node)) throw new ApiError('not_found', `no command ${c.req.valid('param').id}`);
       return c.json(command, 200);
     },
   );
@@ -39,12 +46,18 @@ export function registerCommands(app: CloudApp, deps: CloudDeps): void {
     createRoute({
       method: 'get',
       path: '/api/v1/commands',
-      summary: 'Recent commands, newest first',
+      summary: 'Recent commands to the nodes you can see, newest first',
       security: [{ bearer: [] }],
       middleware: auth,
       request: { query: z.object({ node: NodeId.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
-      responses: { 200: json(z.object({ commands: z.array(Command) }), 'Commands'), ...errorResponses(400, 401) },
+      responses: { 200: json(z.object({ commands: z.array(Command) }), 'Commands'), ...errorResponses(400, 401, 404) },
     }),
-    async (c) => c.json({ commands: deps.commands.list(c.req.valid('query')) }, 200),
+    async (c) => {
+      const a = c.get('access');
+      const q = c.req.valid('query');
+      if (q.node !== undefined && !a.canSeeNode(q.node)) throw new ApiError('not_found', `no node ${q.node} on your farms`);
+      const nodes = q.node !== undefined || a.isAdmin ? undefined : deps.meta.listNodes().map((n) => n.node).filter((n) => a.canSeeNode(n));
+      return c.json({ commands: deps.commands.list({ ...q, ...(nodes && { nodes }) }) }, 200);
+    },
   );
 }

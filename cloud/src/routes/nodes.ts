@@ -8,7 +8,7 @@ export function registerNodes(app: CloudApp, deps: CloudDeps): void {
   const route = createRoute({
     method: 'get',
     path: '/api/v1/nodes',
-    summary: 'Every node with its gateway, last seen time and latest value per metric',
+    summary: 'Every node of your farms with its gateway, last seen time and latest value per metric',
     security: [{ bearer: [] }],
     middleware: [requirePerson(deps)] as const,
     responses: { 200: json(NodesResponse, 'Nodes sorted by id'), ...errorResponses(401, 503) },
@@ -16,7 +16,8 @@ export function registerNodes(app: CloudApp, deps: CloudDeps): void {
   app.openapi(route, async (c) => {
     const latest = await deps.telemetry.latest();
     const nodes = new Map<string, NodeSummary>();
-    for (const n of deps.meta.listNodes()) nodes.set(n.node, { node: n.node, gateway: n.gateway, lastSeen: n.lastSeen, latest: {} });
+    const a = c.get('access');
+    for (const n of deps.meta.listNodes()) if (a.canSeeNode(n.node)) nodes.set(n.node, { node: n.node, gateway: n.gateway, lastSeen: n.lastSeen, latest: {} });
     for (const l of latest) {
       const node = nodes.get(l.node);
       if (node) node.latest[l.metric] = { value: l.value, ts: l.ts, unit: metricUnit(l.metric) };

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ReadingsQuery, ReadingsResponse } from '@ruong/shared';
+import { ApiError } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requirePerson } from '../auth.ts';
 import { errorResponses, json } from './responses.ts';
@@ -13,12 +14,18 @@ export function registerReadings(app: CloudApp, deps: CloudDeps): void {
     security: [{ bearer: [] }],
     middleware: [requirePerson(deps)] as const,
     request: { query: ReadingsQuery },
-    responses: { 200: json(ReadingsResponse, 'One series per node and metric'), ...errorResponses(400, 401, 503) },
+    responses: { 200: json(ReadingsResponse, 'One series per node and metric'), ...errorResponses(400, 401, 404, 503) },
   });
   app.openapi(route, async (c) => {
+    const a = c.get('access');
     const q = c.req.valid('query');
+    const hidden = q.node?.find((n) => !a.canSeeNode(n));
+    if (hidden !== undefined) throw new ApiError('not_found', `no node ${hidden} on your farms`);
+    // Without named nodes, a person reads every node of their farms; only admins read every node there is.
+    const nodes = q.node ?? (a.isAdmin ? undefined : deps.meta.listNodes().map((n) => n.node).filter((n) => a.canSeeNode(n)));
+    if (nodes?.length === 0) return c.json({ series: [] }, 200);
     const series = await deps.telemetry.query({
-      nodes: q.node,
+      nodes,
       metrics: q.metric,
       from: q.from,
       to: q.to ?? deps.now() + 1,

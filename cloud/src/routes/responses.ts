@@ -2,7 +2,8 @@ import { ApiErrorBody } from '@ruong/shared';
 
 const DESCRIPTIONS = {
   400: 'Invalid request: `issues` lists each path and what is wrong with it',
-  401: 'Missing or wrong token',
+  401: 'Not signed in, or a missing or wrong token',
+  403: 'Signed in, but your role or cooperative does not allow this',
   404: 'Not found',
   409: 'Already exists',
   413: 'Body too large (after inflating gzip)',

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DecisionRecord, IrrigationRule, TimeParam } from '@ruong/shared';
 import { ApiError } from '../api-error.ts';
+import type { Access } from '../access.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requirePerson } from '../auth.ts';
 import { errorResponses, json } from './responses.ts';
@@ -19,32 +20,44 @@ const Decisions = z.object({ decisions: z.array(DecisionRecord.omit({ id: true }
 
 export function registerRules(app: CloudApp, deps: CloudDeps): void {
   const auth = requirePerson(deps);
-  const zoneOf = (zoneId: string) => {
+  const staff = requirePerson(deps, 'staff', 'admin');
+  /** The zone a rule waters, which the person must be able to manage. */
+  const zoneOf = (zoneId: string, a: Access) => {
     const zone = deps.irrigation.zone(zoneId);
-    if (!zone) throw new ApiError('bad_request', `zone ${zoneId} does not exist`, { issues: [{ path: 'zoneId', message: 'no such zone' }] });
+    if (!zone || !a.canSeeZone(zoneId)) throw new ApiError('bad_request', `zone ${zoneId} does not exist`, { issues: [{ path: 'zoneId', message: 'no such zone' }] });
+    a.require(a.canManageFarm(a.farmOfZone(zoneId)), `change the rules of zone ${zoneId}`);
     return zone;
+  };
+  /** A saved rule the person can see, or 404. */
+  const visibleRule = (id: string, a: Access) => {
+    const rule = deps.irrigation.rule(id);
+    return rule && a.canSeeZone(rule.zoneId) ? rule : undefined;
   };
   app.openapi(
     createRoute({
       method: 'put',
       path: '/api/v1/rules/{id}',
-      summary: 'Save a new version of a rule (every version is kept, with who saved it and when)',
+      summary: 'Save a new version of a rule (every version is kept, with who saved it and when); staff',
       security: [{ bearer: [] }],
-      middleware: auth,
+      middleware: staff,
       request: { params: z.object({ id: RuleId }), body: { content: { 'application/json': { schema: RuleBody } }, required: true } },
-      responses: { 200: json(IrrigationRule, 'The saved rule with its new version'), ...errorResponses(400, 401) },
+      responses: { 200: json(IrrigationRule, 'The saved rule with its new version'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => {
+      const a = c.get('access');
       const body = c.req.valid('json');
-      zoneOf(body.zoneId);
-      const saved = deps.irrigation.putRule({ ...body, id: c.req.valid('param').id }, c.get('person').name, deps.now());
-      deps.log.info({ rule: saved.id, version: saved.version, by: c.get('person').name }, 'rule saved');
+      const { id } = c.req.valid('param');
+      const before = deps.irrigation.rule(id);
+      if (before) a.require(a.canManageFarm(a.farmOfZone(before.zoneId)), `change rule ${id}`);
+      zoneOf(body.zoneId, a);
+      const saved = deps.irrigation.putRule({ ...body, id }, a.person.username, deps.now());
+      deps.log.info({ rule: saved.id, version: saved.version, by: a.person.username }, 'rule saved');
       return c.json(saved, 200);
     },
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/rules', summary: 'Every rule, current version', security: [{ bearer: [] }], middleware: auth, responses: { 200: json(z.object({ rules: z.array(IrrigationRule) }), 'Rules'), ...errorResponses(401) } }),
-    async (c) => c.json({ rules: deps.irrigation.rules() }, 200),
+    createRoute({ method: 'get', path: '/api/v1/rules', summary: 'The rules of the zones you can see, current version', security: [{ bearer: [] }], middleware: auth, responses: { 200: json(z.object({ rules: z.array(IrrigationRule) }), 'Rules'), ...errorResponses(401) } }),
+    async (c) => c.json({ rules: deps.irrigation.rules().filter((r) => c.get('access').canSeeZone(r.zoneId)) }, 200),
   );
   app.openapi(
     createRoute({
@@ -54,41 +67,52 @@ export function registerRules(app: CloudApp, deps: CloudDeps): void {
       security: [{ bearer: [] }],
       middleware: auth,
       request: { params: z.object({ id: RuleId }) },
-      responses: { 200: json(z.object({ versions: z.array(RuleVersion) }), 'Versions, oldest first'), ...errorResponses(401) },
+      responses: { 200: json(z.object({ versions: z.array(RuleVersion) }), 'Versions, oldest first'), ...errorResponses(401, 404) },
     }),
-    async (c) => c.json({ versions: deps.irrigation.ruleVersions(c.req.valid('param').id) }, 200),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!visibleRule(id, c.get('access'))) throw new ApiError('not_found', `no rule ${id}`);
+      return c.json({ versions: deps.irrigation.ruleVersions(id) }, 200);
+    },
   );
   app.openapi(
     createRoute({
       method: 'post',
       path: '/api/v1/rules/{id}/simulate',
-      summary: 'Replay a rule over stored history and return the decisions it would have made',
+      summary: 'Replay a rule over stored history and return the decisions it would have made; staff',
       security: [{ bearer: [] }],
-      middleware: auth,
+      middleware: staff,
       request: { params: z.object({ id: RuleId }), body: { content: { 'application/json': { schema: SimulateBody } }, required: true } },
-      responses: { 200: json(Decisions, 'Decisions, oldest first'), ...errorResponses(400, 401, 404) },
+      responses: { 200: json(Decisions, 'Decisions, oldest first'), ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
+      const a = c.get('access');
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const saved = deps.irrigation.rule(id);
+      const saved = visibleRule(id, a);
       const rule = body.rule ? { ...body.rule, id, version: saved?.version ?? 0 } : saved;
       if (!rule) throw new ApiError('not_found', `no rule ${id}; send one in "rule" to try it`);
       if (body.to <= body.from) throw new ApiError('bad_request', 'to must be after from', { issues: [{ path: 'to', message: 'must be after from' }] });
       if ((body.to - body.from) / (body.stepMin * 60_000) > 10_000) throw new ApiError('bad_request', 'more than 10 000 steps; use a larger stepMin or a shorter range');
-      return c.json({ decisions: await deps.evaluator.simulate(zoneOf(rule.zoneId), rule, body.from, body.to, body.stepMin) }, 200);
+      return c.json({ decisions: await deps.evaluator.simulate(zoneOf(rule.zoneId, a), rule, body.from, body.to, body.stepMin) }, 200);
     },
   );
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/v1/decisions',
-      summary: 'Decision records, newest first: why irrigation happened or did not',
+      summary: 'Decision records of the zones you can see, newest first: why irrigation happened or did not',
       security: [{ bearer: [] }],
       middleware: auth,
       request: { query: z.object({ zone: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
-      responses: { 200: json(z.object({ decisions: z.array(DecisionRecord) }), 'Decisions'), ...errorResponses(400, 401) },
+      responses: { 200: json(z.object({ decisions: z.array(DecisionRecord) }), 'Decisions'), ...errorResponses(400, 401, 404) },
     }),
-    async (c) => c.json({ decisions: deps.irrigation.decisions(c.req.valid('query')) }, 200),
+    async (c) => {
+      const a = c.get('access');
+      const q = c.req.valid('query');
+      if (q.zone !== undefined && !a.canSeeZone(q.zone)) throw new ApiError('not_found', `no zone ${q.zone}`);
+      const zones = q.zone !== undefined || a.isAdmin ? undefined : deps.irrigation.zones().filter((z) => a.canSeeZone(z.id)).map((z) => z.id);
+      return c.json({ decisions: deps.irrigation.decisions({ ...q, ...(zones && { zones }) }) }, 200);
+    },
   );
 }

@@ -1,13 +1,11 @@
-import type { GatewayHealth } from '@ruong/shared';
+import type { GatewayHealth, User } from '@ruong/shared';
 
-export type GatewayRecord = { id: string; name: string; createdAt: number; lastContact: number | null; health: GatewayHealth | null };
+export type GatewayRecord = { id: string; name: string; farmId: string | undefined; createdAt: number; lastContact: number | null; health: GatewayHealth | null };
 export type NodeRecord = { node: string; gateway: string; lastSeen: number };
-export type Role = 'admin';
-export type Person = { name: string; role: Role };
 
 /** Registry, credentials and the ingest ledger: everything the cloud keeps that is not telemetry. */
 export interface MetadataStore {
-  createGateway(id: string, name: string, tokenHash: string, now: number): boolean;
+  createGateway(id: string, name: string, farmId: string | undefined, tokenHash: string, now: number): boolean;
   setGatewayToken(id: string, tokenHash: string): boolean;
   gatewayByTokenHash(tokenHash: string): string | undefined;
   listGateways(): GatewayRecord[];
@@ -15,7 +13,8 @@ export interface MetadataStore {
 
   hasAdminToken(): boolean;
   setAdminToken(tokenHash: string): void;
-  personByTokenHash(tokenHash: string): Person | undefined;
+  /** The person the admin token stands for, when `tokenHash` is it. */
+  adminByTokenHash(tokenHash: string): User | undefined;
 
   /** The number of readings a batch was acknowledged with, if it was seen before. */
   batchAccepted(gateway: string, batchId: string): number | undefined;

@@ -54,9 +54,11 @@ export class SqliteCommandStore {
     return row && toCommand(row);
   }
 
-  list(filter: { node?: string | undefined; limit: number }): Command[] {
-    const rows = filter.node
-      ? this.#db.prepare('SELECT * FROM commands WHERE node = ? ORDER BY created_at DESC LIMIT ?').all(filter.node, filter.limit)
+  /** Newest first, for one node, any of `nodes`, or all. */
+  list(filter: { node?: string | undefined; nodes?: readonly string[]; limit: number }): Command[] {
+    const nodes = filter.node !== undefined ? [filter.node] : filter.nodes;
+    const rows = nodes
+      ? this.#db.prepare('SELECT * FROM commands WHERE node IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC LIMIT ?').all(JSON.stringify(nodes), filter.limit)
       : this.#db.prepare('SELECT * FROM commands ORDER BY created_at DESC LIMIT ?').all(filter.limit);
     return (rows as Row[]).map(toCommand);
   }

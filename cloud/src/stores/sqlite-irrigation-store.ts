@@ -99,10 +99,12 @@ export class SqliteIrrigationStore {
     return Number(r.lastInsertRowid);
   }
 
-  decisions(filter: { zone?: string | undefined; limit: number }): DecisionRecord[] {
+  /** Newest first, of one zone, of any of `zones`, or of all. */
+  decisions(filter: { zone?: string | undefined; zones?: readonly string[]; limit: number }): DecisionRecord[] {
+    const zones = filter.zone !== undefined ? [filter.zone] : filter.zones;
     const rows = (
-      filter.zone
-        ? this.#db.prepare('SELECT * FROM decisions WHERE zone = ? ORDER BY id DESC LIMIT ?').all(filter.zone, filter.limit)
+      zones
+        ? this.#db.prepare('SELECT * FROM decisions WHERE zone IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(zones), filter.limit)
         : this.#db.prepare('SELECT * FROM decisions ORDER BY id DESC LIMIT ?').all(filter.limit)
     ) as DecisionRow[];
     return rows.map((r) => ({

@@ -1,12 +1,12 @@
-import type { GatewayHealth } from '@ruong/shared';
+import type { GatewayHealth, User } from '@ruong/shared';
 import type { DatabaseSync } from 'node:sqlite';
-import type { GatewayRecord, MetadataStore, NodeRecord, Person } from './metadata-store.ts';
+import type { GatewayRecord, MetadataStore, NodeRecord } from './metadata-store.ts';
 import { openSqlite, transaction } from './sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS gateways (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL, last_contact INTEGER, health TEXT
+  created_at INTEGER NOT NULL, last_contact INTEGER, health TEXT, farm_id TEXT
 );
 CREATE TABLE IF NOT EXISTS people_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -17,7 +17,7 @@ CREATE INDEX IF NOT EXISTS batches_at ON batches (at);
 CREATE TABLE IF NOT EXISTS nodes (node TEXT PRIMARY KEY, gateway TEXT NOT NULL, last_seen INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
-type GatewayRow = { id: string; name: string; created_at: number; last_contact: number | null; health: string | null };
+type GatewayRow = { id: string; name: string; farm_id: string | null; created_at: number; last_contact: number | null; health: string | null };
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: DatabaseSync;
@@ -25,10 +25,13 @@ export class SqliteMetadataStore implements MetadataStore {
   constructor(file: string) {
     this.#db = openSqlite(file);
     this.#db.exec(SCHEMA);
+    // Gateways registered before farms had cooperatives have no farm column yet.
+    const columns = this.#db.prepare("SELECT name FROM pragma_table_info('gateways')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'farm_id')) this.#db.exec('ALTER TABLE gateways ADD COLUMN farm_id TEXT');
   }
 
-  createGateway(id: string, name: string, tokenHash: string, now: number): boolean {
-    const r = this.#db.prepare('INSERT OR IGNORE INTO gateways (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)').run(id, name, tokenHash, now);
+  createGateway(id: string, name: string, farmId: string | undefined, tokenHash: string, now: number): boolean {
+    const r = this.#db.prepare('INSERT OR IGNORE INTO gateways (id, name, farm_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, name, farmId ?? null, tokenHash, now);
     return r.changes === 1;
   }
 
@@ -42,10 +45,11 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   listGateways(): GatewayRecord[] {
-    const rows = this.#db.prepare('SELECT id, name, created_at, last_contact, health FROM gateways ORDER BY id').all() as GatewayRow[];
+    const rows = this.#db.prepare('SELECT id, name, farm_id, created_at, last_contact, health FROM gateways ORDER BY id').all() as GatewayRow[];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
+      farmId: r.farm_id ?? undefined,
       createdAt: r.created_at,
       lastContact: r.last_contact,
       health: r.health ? (JSON.parse(r.health) as GatewayHealth) : null,
@@ -69,8 +73,9 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
-  personByTokenHash(tokenHash: string): Person | undefined {
-    return this.#db.prepare('SELECT name, role FROM people_tokens WHERE token_hash = ?').get(tokenHash) as Person | undefined;
+  adminByTokenHash(tokenHash: string): User | undefined {
+    const row = this.#db.prepare("SELECT name FROM people_tokens WHERE token_hash = ? AND role = 'admin'").get(tokenHash);
+    return row && { username: 'admin', name: 'Administrator', role: 'admin', cooperativeId: null, farms: [] };
   }
 
   batchAccepted(gateway: string, batchId: string): number | undefined {

@@ -54,11 +54,13 @@ export type GatewayRules = z.infer<typeof GatewayRules>;
 /** A farm of the cooperative: where its fields are and which clock its people live by. */
 export const FarmConfig = z.object({
   name: z.string().min(1).max(200),
+  /** The cooperative that runs the farm; staff may leave it out (their own is used). */
+  cooperativeId: z.string().min(1).optional(),
   timeZone: z.string().default('Asia/Ho_Chi_Minh'),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
 });
-export const Farm = FarmConfig.extend({ id: z.string() });
+export const Farm = FarmConfig.extend({ id: z.string(), cooperativeId: z.string() });
 export type Farm = z.infer<typeof Farm>;
 
 /** A field of a farm; zones belong to fields. */
