@@ -1,27 +1,19 @@
-import type { Farm, Field, User, Zone } from '@ruong/shared';
+import type { Farm, User } from '@ruong/shared';
 import { ApiError } from './api-error.ts';
-import type { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
-import type { GatewayRecord, MetadataStore } from './stores/metadata-store.ts';
+import type { RegistryIndex } from './registry-index.ts';
+import type { GatewayRecord } from './stores/metadata-store.ts';
 
 /**
  * What one person may see and do, worked out from the registry at the start of a request: farmers
- * their member farms, staff every farm of their cooperative, admins everything. Nodes and gateways
- * belong to the farm whose zones name them, or else to the farm their gateway was registered for.
+ * their member farms, staff every farm of their cooperative, admins everything.
  */
 export class Access {
   readonly person: User;
-  readonly #farms: Map<string, Farm>;
-  readonly #fields: Map<string, Field>;
-  readonly #zones: Map<string, Zone>;
-  readonly #meta: MetadataStore;
-  #nodeFarms: Map<string, string> | undefined;
+  readonly registry: RegistryIndex;
 
-  constructor(person: User, irrigation: SqliteIrrigationStore, meta: MetadataStore) {
+  constructor(person: User, registry: RegistryIndex) {
     this.person = person;
-    this.#farms = new Map(irrigation.list<Farm>('farms').map((f) => [f.id, f]));
-    this.#fields = new Map(irrigation.list<Field>('fields').map((f) => [f.id, f]));
-    this.#zones = new Map(irrigation.zones().map((z) => [z.id, z]));
-    this.#meta = meta;
+    this.registry = registry;
   }
 
   get isAdmin(): boolean {
@@ -29,18 +21,17 @@ export class Access {
   }
 
   canSeeFarm(farmId: string | undefined): boolean {
-    if (farmId === undefined) return this.isAdmin;
     if (this.isAdmin) return true;
-    const farm = this.#farms.get(farmId);
+    const farm = farmId === undefined ? undefined : this.registry.farms.get(farmId);
     if (!farm || farm.cooperativeId !== this.person.cooperativeId) return false;
-    return this.person.role === 'staff' || this.person.farms.includes(farmId);
+    return this.person.role === 'staff' || this.person.farms.includes(farm.id);
   }
 
   /** Staff manage their cooperative's farms; admins any. */
   canManageFarm(farmId: string | undefined): boolean {
     if (this.isAdmin) return true;
     if (farmId === undefined || this.person.role !== 'staff') return false;
-    return this.#farms.get(farmId)?.cooperativeId === this.person.cooperativeId;
+    return this.registry.farms.get(farmId)?.cooperativeId === this.person.cooperativeId;
   }
 
   canManageCooperative(cooperativeId: string | null | undefined): boolean {
@@ -48,47 +39,27 @@ export class Access {
   }
 
   farmOfField(fieldId: string | undefined): string | undefined {
-    return fieldId === undefined ? undefined : this.#fields.get(fieldId)?.farmId;
+    return this.registry.farmOfField(fieldId);
   }
 
   farmOfZone(zoneId: string): string | undefined {
-    return this.farmOfField(this.#zones.get(zoneId)?.fieldId);
-  }
-
-  farmOfNode(node: string): string | undefined {
-    if (!this.#nodeFarms) {
-      this.#nodeFarms = new Map();
-      const gatewayFarm = new Map(this.#meta.listGateways().map((g) => [g.id, g.farmId]));
-      for (const n of this.#meta.listNodes()) {
-        const farm = gatewayFarm.get(n.gateway);
-        if (farm) this.#nodeFarms.set(n.node, farm);
-      }
-      for (const z of this.#zones.values()) {
-        const farm = this.farmOfField(z.fieldId);
-        if (!farm) continue;
-        for (const n of [...z.sensors, ...z.weather, z.valve, z.flowMeter]) if (n) this.#nodeFarms.set(n, farm);
-      }
-    }
-    return this.#nodeFarms.get(node);
+    return this.registry.farmOfZone(zoneId);
   }
 
   canSeeNode(node: string): boolean {
-    return this.isAdmin || this.canSeeFarm(this.farmOfNode(node));
-  }
-
-  /** A gateway is seen with its farm, or with any node of the person's farms it serves. */
-  canSeeGateway(g: GatewayRecord): boolean {
-    if (this.isAdmin || this.canSeeFarm(g.farmId)) return true;
-    return this.#meta.listNodes().some((n) => n.gateway === g.id && this.canSeeNode(n.node));
+    return this.canSeeFarm(this.registry.farmOfNode(node));
   }
 
   canSeeZone(zoneId: string): boolean {
-    return this.isAdmin || this.canSeeFarm(this.farmOfZone(zoneId));
+    return this.canSeeFarm(this.registry.farmOfZone(zoneId));
   }
 
-  /** Farms, fields and zones this person can see. */
+  canSeeGateway(g: GatewayRecord): boolean {
+    return this.isAdmin || [...this.registry.farmsOfGateway(g)].some((f) => this.canSeeFarm(f));
+  }
+
   visibleFarms(): Farm[] {
-    return [...this.#farms.values()].filter((f) => this.canSeeFarm(f.id));
+    return [...this.registry.farms.values()].filter((f) => this.canSeeFarm(f.id));
   }
 
   /** Throws 403 unless `allowed`, naming what was refused. */

@@ -6,6 +6,7 @@ import type { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts'
 import type { MetricsRegistry } from './metrics-registry.ts';
 import type { MetadataStore } from './stores/metadata-store.ts';
 import type { AccountStore } from './accounts/account-store.ts';
+import type { AlertStore } from './alerts/alert-store.ts';
 import type { Access } from './access.ts';
 import type { User } from '@ruong/shared';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
@@ -15,6 +16,7 @@ export type CloudDeps = {
   telemetry: TelemetryStore;
   meta: MetadataStore;
   accounts: AccountStore;
+  alerts: AlertStore;
   commands: Commands;
   irrigation: SqliteIrrigationStore;
   evaluator: Evaluator;

@@ -5,6 +5,7 @@ import { ApiError } from './api-error.ts';
 import type { AppEnv, CloudApp, CloudDeps } from './app-env.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { errorHandler } from './error-handler.ts';
+import { registerAlerts } from './routes/alerts.ts';
 import { registerCommandStream } from './routes/command-stream.ts';
 import { registerCommands } from './routes/commands.ts';
 import { registerGatewayRules } from './routes/gateway-rules.ts';
@@ -42,6 +43,7 @@ export function createApp(deps: CloudDeps): CloudApp {
   registerCommands(app, deps);
   registerCommandStream(app, deps);
   registerRegistry(app, deps);
+  registerAlerts(app, deps);
   registerRules(app, deps);
   registerGatewayRules(app, deps);
 

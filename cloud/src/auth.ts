@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { Access } from './access.ts';
 import { ApiError } from './api-error.ts';
+import { RegistryIndex } from './registry-index.ts';
 import type { AppEnv, CloudDeps } from './app-env.ts';
 import { bearer, hashToken } from './tokens.ts';
 
@@ -52,7 +53,7 @@ export function requirePerson(deps: CloudDeps, ...roles: Role[]): MiddlewareHand
       throw new ApiError('forbidden', `${c.req.method} ${c.req.path} needs the ${roles.join(' or ')} role; ${person.username} is ${person.role}`);
     }
     c.set('person', person);
-    c.set('access', new Access(person, deps.irrigation, deps.meta));
+    c.set('access', new Access(person, new RegistryIndex(deps.irrigation, deps.meta)));
     await next();
   };
 }

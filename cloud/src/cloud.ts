@@ -16,6 +16,8 @@ import { Evaluator } from './irrigation/evaluator.ts';
 import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { AccountStore } from './accounts/account-store.ts';
+import { AlertMonitor } from './alerts/alert-monitor.ts';
+import { AlertStore } from './alerts/alert-store.ts';
 
 export type Cloud = {
   app: CloudApp;
@@ -24,6 +26,7 @@ export type Cloud = {
   port: number;
   /** Set only when this start created the admin token: it is shown once and stored hashed. */
   createdAdminToken: string | undefined;
+  monitor: AlertMonitor;
   close(): Promise<void>;
 };
 
@@ -41,11 +44,13 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
   const commandStore = new SqliteCommandStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const irrigation = new SqliteIrrigationStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const accounts = new AccountStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+  const alerts = new AlertStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
   const commands = new Commands(commandStore, meta, log.child({ component: 'commands' }), Date.now);
   const deps: CloudDeps = {
     telemetry,
     meta,
     accounts,
+    alerts,
     commands,
     irrigation,
     evaluator: new Evaluator(irrigation, telemetry, commands, log.child({ component: 'rules' })),
@@ -65,6 +70,12 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
   accounts.pruneSessions(Date.now());
   const pruned = meta.pruneBatches(Date.now() - LEDGER_DAYS * 86_400_000);
   if (pruned) log.info({ pruned }, 'forgot old ingest ledger entries');
+
+  const monitor = new AlertMonitor(
+    { alerts, meta, irrigation, telemetry, commands, log: log.child({ component: 'alerts' }) },
+    { silentAfterMs: config.RUONG_ALERT_SILENT_MIN * 60_000, offlineAfterMs: config.RUONG_ALERT_OFFLINE_MIN * 60_000 },
+  );
+  monitor.start(config.RUONG_ALERT_CHECK_SEC * 1000);
 
   const app = createApp(deps);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -90,12 +101,15 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     url,
     port,
     createdAdminToken,
+    monitor,
     async close() {
+      await monitor.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await telemetry.close();
       commandStore.close();
       irrigation.close();
+      alerts.close();
       accounts.close();
       meta.close();
     },

@@ -13,6 +13,10 @@ export const CloudConfig = z.object({
   RUONG_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   RUONG_INGEST_RATE: z.coerce.number().positive().default(20),
   RUONG_INGEST_BURST: z.coerce.number().int().min(1).default(40),
+  /** How often alerts are checked; a node silent, or a gateway out of contact, for longer than this raises one. */
+  RUONG_ALERT_CHECK_SEC: z.coerce.number().positive().default(30),
+  RUONG_ALERT_SILENT_MIN: z.coerce.number().positive().default(30),
+  RUONG_ALERT_OFFLINE_MIN: z.coerce.number().positive().default(10),
   RUONG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RUONG_TELEMETRY_STORE: z.enum(['sqlite', 'influxdb']).default('sqlite'),
   RUONG_INFLUX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:8086'),

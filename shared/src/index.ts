@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './alerts.ts';
 export * from './api-error.ts';
 export * from './commands.ts';
 export * from './ingest.ts';

@@ -1,0 +1,94 @@
+import type { Alert, AlertKind } from '@ruong/shared';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqlite, transaction } from '../stores/sqlite.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS alerts (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, farm_id TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL, value REAL,
+  state TEXT NOT NULL, opened_at INTEGER NOT NULL, acknowledged_at INTEGER, acknowledged_by TEXT, cleared_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS alerts_active ON alerts (state) WHERE state != 'cleared';
+CREATE INDEX IF NOT EXISTS alerts_opened ON alerts (farm_id, opened_at);
+`;
+
+/** A condition that holds now: one kind of trouble with one node or gateway of one farm. */
+export type Condition = { kind: AlertKind; farmId: string; subject: string; detail: string; value?: number };
+
+type Row = {
+  id: number; kind: AlertKind; farm_id: string; subject: string; detail: string; value: number | null; state: Alert['state'];
+  opened_at: number; acknowledged_at: number | null; acknowledged_by: string | null; cleared_at: number | null;
+};
+
+const toAlert = (r: Row): Alert => ({
+  id: r.id,
+  kind: r.kind,
+  farmId: r.farm_id,
+  subject: r.subject,
+  detail: r.detail,
+  state: r.state,
+  openedAt: r.opened_at,
+  ...(r.value !== null && { value: r.value }),
+  ...(r.acknowledged_at !== null && { acknowledgedAt: r.acknowledged_at }),
+  ...(r.acknowledged_by !== null && { acknowledgedBy: r.acknowledged_by }),
+  ...(r.cleared_at !== null && { clearedAt: r.cleared_at }),
+});
+
+const keyOf = (c: { kind: string; subject: string }) => `${c.kind}:${c.subject}`;
+
+/** Alerts with their history: one active alert per kind and subject at a time. */
+export class AlertStore {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    this.#db = openSqlite(file);
+    this.#db.exec(SCHEMA);
+  }
+
+  /** Opens alerts for new conditions, refreshes the detail of active ones, clears those whose condition is gone. */
+  reconcile(conditions: readonly Condition[], now: number): { opened: Alert[]; cleared: Alert[] } {
+    return transaction(this.#db, () => {
+      const active = new Map(this.active().map((a) => [keyOf(a), a]));
+      const opened: Alert[] = [];
+      for (const c of conditions) {
+        const current = active.get(keyOf(c));
+        active.delete(keyOf(c));
+        if (current) {
+          this.#db.prepare('UPDATE alerts SET detail = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, c.value ?? null, c.farmId, current.id);
+          continue;
+        }
+        const { lastInsertRowid } = this.#db
+          .prepare("INSERT INTO alerts (kind, farm_id, subject, detail, value, state, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)")
+          .run(c.kind, c.farmId, c.subject, c.detail, c.value ?? null, now);
+        opened.push(this.get(Number(lastInsertRowid))!);
+      }
+      const cleared = [...active.values()];
+      for (const a of cleared) this.#db.prepare("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
+      return { opened, cleared };
+    });
+  }
+
+  acknowledge(id: number, by: string, now: number): boolean {
+    return this.#db.prepare("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND state = 'open'").run(now, by, id).changes === 1;
+  }
+
+  get(id: number): Alert | undefined {
+    const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
+    return row && toAlert(row);
+  }
+
+  active(): Alert[] {
+    return (this.#db.prepare("SELECT * FROM alerts WHERE state != 'cleared' ORDER BY id").all() as Row[]).map(toAlert);
+  }
+
+  /** Newest first: the active ones of `farms`, then history, up to `limit`. */
+  list(farms: readonly string[] | undefined, limit: number): Alert[] {
+    const rows = farms
+      ? this.#db.prepare("SELECT * FROM alerts WHERE farm_id IN (SELECT value FROM json_each(?)) ORDER BY state = 'cleared', id DESC LIMIT ?").all(JSON.stringify(farms), limit)
+      : this.#db.prepare("SELECT * FROM alerts ORDER BY state = 'cleared', id DESC LIMIT ?").all(limit);
+    return (rows as Row[]).map(toAlert);
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
