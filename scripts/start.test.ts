@@ -31,15 +31,15 @@ describe('npm start', () => {
     type Nodes = { nodes: { node: string; latest: Record<string, unknown> }[] };
     let nodes: Nodes['nodes'] = [];
     await waitUntil(
-      'all five nodes have readings in the cloud',
+      'all seven nodes have readings in the cloud',
       async () => {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/nodes`, { headers: { Authorization: `Bearer ${adminToken}` } });
         nodes = ((await res.json()) as Nodes).nodes;
-        return nodes.length === 6;
+        return nodes.length === 7;
       },
       { timeoutMs: 30_000, pollMs: 250 },
     );
-    expect(nodes.map((n) => n.node)).toEqual(['soil-01', 'soil-02', 'soil-11', 'soil-12', 'valve-01', 'weather-01']);
+    expect(nodes.map((n) => n.node)).toEqual(['soil-01', 'soil-02', 'soil-11', 'soil-12', 'valve-01', 'valve-02', 'weather-01']);
     expect(Object.keys(nodes.find((n) => n.node === 'weather-01')!.latest)).toEqual(expect.arrayContaining(['air_temperature', 'rainfall']));
     const dashboard = await fetch(`http://127.0.0.1:${port}/`);
     expect(dashboard.status).toBe(200);

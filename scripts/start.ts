@@ -26,7 +26,10 @@ const MQTT_NODES = [
   { id: 'soil-12', zone: 'ruong-nam', kind: 'soil' },
   { id: 'weather-01', zone: 'ruong-bac', kind: 'weather' },
 ] as const;
-const VALVES = [{ id: 'valve-01', zone: 'ruong-bac' }] as const;
+const VALVES = [
+  { id: 'valve-01', zone: 'ruong-bac' },
+  { id: 'valve-02', zone: 'ruong-nam' },
+] as const;
 const SERIAL_NODES = [
   { id: 'soil-01', zone: 'ruong-bac', kind: 'soil' },
   { id: 'soil-02', zone: 'ruong-nam', kind: 'soil' },
@@ -95,7 +98,7 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
-/** The demo cooperative's registry: one farm, one field, two zones, and a rule on the zone with a valve. */
+/** The demo cooperative's registry: one farm, one field, two zones with a valve each, and a rule on the first. */
 async function registerDemoFarm(cloudUrl: string, auth: Record<string, string>): Promise<void> {
   const put = async (path: string, body: object) => {
     const res = await fetch(`${cloudUrl}${path}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
@@ -105,7 +108,7 @@ async function registerDemoFarm(cloudUrl: string, auth: Record<string, string>):
   await put('/api/v1/farms/htx-demo', { name: 'Trại Ruộng (demo)', cooperativeId: 'htx-demo', latitude: 10.03, longitude: 105.78 });
   await put('/api/v1/fields/ruong-1', { farmId: 'htx-demo', name: 'Ruộng 1', areaHa: 1.5 });
   await put('/api/v1/zones/ruong-bac', { fieldId: 'ruong-1', name: 'Ruộng bắc', sensors: ['soil-01', 'soil-11'], weather: ['weather-01'], valve: 'valve-01', flowLpm: 120 });
-  await put('/api/v1/zones/ruong-nam', { fieldId: 'ruong-1', name: 'Ruộng nam', sensors: ['soil-02', 'soil-12'], weather: ['weather-01'] });
+  await put('/api/v1/zones/ruong-nam', { fieldId: 'ruong-1', name: 'Ruộng nam', sensors: ['soil-02', 'soil-12'], weather: ['weather-01'], valve: 'valve-02', flowLpm: 120 });
   await put('/api/v1/rules/bac-threshold', {
     zoneId: 'ruong-bac',
     mode: { type: 'threshold', startBelow: 25, stopAbove: 32, windowMin: 15 },
@@ -114,6 +117,19 @@ async function registerDemoFarm(cloudUrl: string, auth: Record<string, string>):
     maxRunMin: 45,
     dailyBudget: { minutes: 90 },
   });
+}
+
+/** The demo cooperative's people: a staff member and a farmer of the demo farm. */
+const DEMO_PEOPLE = [
+  { username: 'canbo', name: 'Cán bộ HTX', role: 'staff', farms: [] },
+  { username: 'nongdan', name: 'Nông dân Ba', role: 'farmer', farms: ['htx-demo'], language: 'vi' },
+] as const;
+
+async function registerDemoPeople(cloudUrl: string, auth: Record<string, string>, password: string): Promise<void> {
+  for (const { username, ...person } of DEMO_PEOPLE) {
+    const res = await fetch(`${cloudUrl}/api/v1/users/${username}`, { method: 'PUT', headers: auth, body: JSON.stringify({ ...person, cooperativeId: 'htx-demo', password }) });
+    if (!res.ok) throw new Error(`PUT /api/v1/users/${username}: ${res.status} ${await res.text()}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -154,9 +170,12 @@ async function main(): Promise<void> {
   const gateway = run('gateway', 'gateway/dist/cli.js', ['--config', join(dataDir, 'gateway.json')]);
   await waitForLog(gateway, 'gateway started');
 
+  // A day of history replayed in about a minute, then the farm runs live; RUONG_SIM_SPEED instead runs it fast throughout.
   const simConfig = {
     seed: 7,
-    speed: Number(process.env.RUONG_SIM_SPEED ?? 1),
+    ...(process.env.RUONG_SIM_SPEED
+      ? { speed: Number(process.env.RUONG_SIM_SPEED) }
+      : { historyHours: Number(process.env.RUONG_SIM_HISTORY_HOURS ?? 24), speed: Number(process.env.RUONG_SIM_HISTORY_SPEED ?? 1440) }),
     zones: ['ruong-bac', 'ruong-nam'],
     intervalSec: 10,
     ptyDir,
@@ -172,13 +191,16 @@ async function main(): Promise<void> {
   await waitForLog(sim, 'simulation running');
 
   await registerDemoFarm(cloudUrl, auth);
+  const demoPassword = process.env.RUONG_DEMO_PASSWORD ?? persistedSecret('demo-password', 'ruong');
+  await registerDemoPeople(cloudUrl, auth, demoPassword);
 
   say('');
   say('Ruộng is running.');
   say(`  Dashboard:    ${cloudUrl}/`);
+  say(`  Sign in as:   ${DEMO_PEOPLE.map((p) => `${p.username} (${p.role})`).join(', ')}; password ${demoPassword}`);
   say(`  Admin token:  ${adminToken}`);
   say(`  API:          ${cloudUrl}/api/v1/openapi.json`);
-  say(`  Farm:         ${SERIAL_NODES.length} serial nodes on ptys, ${MQTT_NODES.length} MQTT nodes and ${VALVES.length} valve on mqtt://127.0.0.1:${mqttPort}`);
+  say(`  Farm:         ${SERIAL_NODES.length} serial nodes on ptys, ${MQTT_NODES.length} MQTT nodes and ${VALVES.length} valves on mqtt://127.0.0.1:${mqttPort}`);
   say(`  Logs:         ${logDir}`);
   say(`  Try:          curl -H 'Authorization: Bearer ${adminToken}' ${cloudUrl}/api/v1/nodes`);
   say('Press Ctrl-C to stop.');

@@ -3,7 +3,7 @@ import { toIssues } from '@ruong/shared';
 import { requestId } from 'hono/request-id';
 import { ApiError } from './api-error.ts';
 import type { AppEnv, CloudApp, CloudDeps } from './app-env.ts';
-import { dashboardPage } from './dashboard-page.ts';
+import { registerDashboard } from './dashboard.ts';
 import { errorHandler } from './error-handler.ts';
 import { registerAlerts } from './routes/alerts.ts';
 import { registerCommandStream } from './routes/command-stream.ts';
@@ -52,7 +52,7 @@ export function createApp(deps: CloudDeps): CloudApp {
     openapi: '3.1.0',
     info: { title: 'Ruộng cloud API', version: '1', description: 'Telemetry ingest and reads for Ruộng gateways and people.' },
   });
-  app.get('/', (c) => c.html(dashboardPage));
+  registerDashboard(app);
   app.notFound((c) => {
     throw new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`);
   });

@@ -36,12 +36,14 @@ async function main(): Promise<void> {
   let config: SimConfig;
   try {
     config = loadSimConfig(args.values.config);
-    const overrides = SimConfig.pick({ speed: true, seed: true }).partial().safeParse({
+    const given = {
       ...(args.values.speed !== undefined && { speed: Number(args.values.speed) }),
       ...(args.values.seed !== undefined && { seed: Number(args.values.seed) }),
-    });
+    };
+    const overrides = SimConfig.pick({ speed: true, seed: true }).partial().safeParse(given);
     if (!overrides.success) throw new Error(`--${String(overrides.error.issues[0]!.path[0])}: ${overrides.error.issues[0]!.message}`);
-    config = { ...config, ...overrides.data };
+    // Only what was given on the command line: the schema's defaults must not override the file.
+    config = { ...config, ...Object.fromEntries(Object.keys(given).map((k) => [k, overrides.data[k as keyof typeof given]])) };
   } catch (err) {
     fail((err as Error).message);
   }

@@ -11,6 +11,8 @@ export const SimConfig = z.object({
   speed: z.number().positive().default(1),
   /** Field time at the start, epoch ms; now by default. */
   start: z.number().int().optional(),
+  /** Hours of history to replay at `speed` before running in real time (instead of `start`). */
+  historyHours: z.number().positive().max(24 * 365).optional(),
   zones: z.array(z.string().min(1)).min(1).default(['zone-1']),
   /** Field seconds between a node's reports. */
   intervalSec: z.number().positive().default(60),

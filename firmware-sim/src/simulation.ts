@@ -11,7 +11,9 @@ export type Simulation = { farm: Farm; stop(): Promise<void> };
 
 /** Starts a simulated farm and its devices as the config describes. */
 export async function startSimulation(config: SimConfig, log: Logger): Promise<Simulation> {
-  const clock = new SimClock(config.start ?? Date.now(), config.speed);
+  const clock = config.historyHours
+    ? new SimClock(Date.now() - config.historyHours * 3_600_000, config.speed, { catchUp: true })
+    : new SimClock(config.start ?? Date.now(), config.speed);
   const farm = new Farm(clock, config.seed, config.zones);
   const intervalMs = config.intervalSec * 1000;
   const ptys: PtyPair[] = [];

@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { DecisionRecord, IrrigationRule, TimeParam } from '@ruong/shared';
+import { DecisionRecord, IrrigationRule, RuleId, TimeParam } from '@ruong/shared';
 import { ApiError } from '../api-error.ts';
 import type { Access } from '../access.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requirePerson } from '../auth.ts';
 import { errorResponses, json } from './responses.ts';
 
-const RuleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'rule ids are [a-z0-9][a-z0-9_-]{0,63}');
 const RuleBody = IrrigationRule.omit({ id: true, version: true });
 const RuleVersion = z.object({ version: z.number(), at: z.number(), by: z.string(), rule: IrrigationRule });
 const SimulateBody = z.object({

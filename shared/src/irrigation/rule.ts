@@ -36,6 +36,9 @@ const WaterBalanceMode = z.object({
   rootDepthMm: z.number().positive().max(2000).optional(),
 });
 
+/** How a rule is named in URLs: lower-case letters, digits, `-` and `_`. */
+export const RuleId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _, at most 64');
+
 export const IrrigationRule = z.object({
   id: z.string().min(1).max(64),
   zoneId: z.string().min(1).max(64),

@@ -1,0 +1,105 @@
+import { metricUnit, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
+import { useEffect, useState } from 'preact/hooks';
+import { loadCommands, loadNodes, loadSeries, loadZones, runsOf } from '../farm-data.ts';
+import { useI18n } from '../i18n.ts';
+import { TimeChart, type Band } from '../components/TimeChart.tsx';
+import { href } from '../route.ts';
+
+const HOUR = 3_600_000;
+/** Each range with a bucket width that keeps a few hundred points at most: fast on a phone over 3G. */
+export const RANGES = [
+  { id: '6h', ms: 6 * HOUR, every: '5m' },
+  { id: '24h', ms: 24 * HOUR, every: '10m' },
+  { id: '7d', ms: 7 * 24 * HOUR, every: '1h' },
+  { id: '30d', ms: 30 * 24 * HOUR, every: '3h' },
+  { id: '1y', ms: 365 * 24 * HOUR, every: '1d' },
+] as const;
+
+type Loaded = { series: Series | undefined; rain: [number, number][] | undefined; runs: Band[] };
+
+export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
+  const { t, lang } = useI18n();
+  const [nodes, setNodes] = useState<NodeSummary[]>([]);
+  const [zones, setZones] = useState<Zone[]>();
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [error, setError] = useState<string>();
+  const rangeId = props.params.get('range') ?? '24h';
+  const range = RANGES.find((r) => r.id === rangeId) ?? RANGES[1];
+
+  useEffect(() => {
+    Promise.all([loadNodes(), loadZones(props.farm.id)]).then(([n, z]) => (setNodes(n), setZones(z)), (e: Error) => setError(e.message));
+  }, [props.farm.id]);
+  const zoneNodes = new Set((zones ?? []).flatMap((z) => [...z.sensors, ...z.weather, ...(z.valve ? [z.valve] : []), ...(z.flowMeter ? [z.flowMeter] : [])]));
+  const farmNodes = nodes.filter((n) => zoneNodes.has(n.node));
+  const node = props.params.get('node') ?? farmNodes[0]?.node;
+  const metrics = Object.keys(farmNodes.find((n) => n.node === node)?.latest ?? {}).sort();
+  const metric = props.params.get('metric') ?? (metrics.includes('soil_moisture') ? 'soil_moisture' : metrics[0]);
+  const zone = zones?.find((z) => node !== undefined && (z.sensors.includes(node) || z.weather.includes(node)));
+
+  useEffect(() => {
+    if (!node || !metric || !zones) return;
+    setLoaded(undefined);
+    const from = Date.now() - range.ms;
+    // On the moisture chart, rain from the zone's weather nodes and the valve's runs are marked too.
+    const marks = metric === 'soil_moisture' && zone;
+    Promise.all([
+      loadSeries({ node: [node], metric, from, every: range.every, agg: 'mean' }),
+      marks ? loadSeries({ node: zone.weather, metric: 'rainfall', from, every: range.every, agg: 'sum' }) : Promise.resolve([]),
+      marks && zone.valve ? loadCommands(zone.valve, 1000) : Promise.resolve([]),
+    ]).then(
+      ([series, rain, commands]) =>
+        setLoaded({
+          series: series[0],
+          rain: marks ? (rain[0]?.points ?? []) : undefined,
+          runs: runsOf(commands).map((r) => ({ from: r.at, to: r.at + (r.durationSec ?? 60) * 1000 })).filter((r) => r.to >= from),
+        }),
+      (e: Error) => setError(e.message),
+    );
+  }, [node, metric, range.id, zones]);
+
+  const go = (p: Record<string, string | undefined>) => (location.hash = href('/chart', { node, metric, range: range.id, ...p }));
+  return (
+    <section class="card">
+      <h1>{t('charts')}</h1>
+      <div class="controls">
+        <label>
+          {t('node')}
+          <select value={node} onChange={(e) => go({ node: e.currentTarget.value, metric: undefined })} data-testid="chart-node">
+            {farmNodes.map((n) => (
+              <option value={n.node}>{n.node}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('metric')}
+          <select value={metric} onChange={(e) => go({ metric: e.currentTarget.value })} data-testid="chart-metric">
+            {metrics.map((m) => (
+              <option value={m}>{m}</option>
+            ))}
+          </select>
+        </label>
+        <div class="ranges" role="group" aria-label={t('range')}>
+          {RANGES.map((r) => (
+            <button type="button" class={r.id === range.id ? 'active' : ''} onClick={() => go({ range: r.id })} data-testid={`range-${r.id}`}>
+              {r.id}
+            </button>
+          ))}
+        </div>
+      </div>
+      {error && <p class="error">{t('error', { m: error })}</p>}
+      {!loaded ? (
+        <p class="muted">{t('loading')}</p>
+      ) : !loaded.series || loaded.series.points.length === 0 ? (
+        <p class="muted">{t('noData')}</p>
+      ) : (
+        <>
+          <TimeChart points={loaded.series.points} label={`${node} ${metric}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
+          <p class="muted legend">
+            {t('points', { n: loaded.series.points.length })}
+            {loaded.runs.length > 0 && ` · ▮ ${loaded.runs.length} ${t('irrigationRuns')}`}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

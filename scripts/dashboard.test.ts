@@ -1,0 +1,218 @@
+/**
+ * The dashboard in real Chromium against the whole platform (`npm start`: cloud, gateway, simulated
+ * farm with half a day of history). Writes the screenshots docs/dashboard.md shows.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../gateway/test/helpers.ts';
+import { freePort } from './free-port.ts';
+
+const PASSWORD = 'mat-khau-demo-2026';
+const ADMIN_TOKEN = 'dashboard-test-admin-token-1';
+const SHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+const SIZES = { phone: { width: 360, height: 800 }, laptop: { width: 1366, height: 768 } } as const;
+
+describe('dashboard in Chromium', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ruong-dashboard-'));
+  let platform: ChildProcess;
+  let url: string;
+  let browser: Browser;
+  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+  const asAdmin = async (method: string, path: string, body?: object) => {
+    const res = await fetch(`${url}${path}`, { method, headers: admin, ...(body && { body: JSON.stringify(body) }) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    platform = spawn(process.execPath, [join(import.meta.dirname, 'start.ts')], {
+      env: { ...process.env, RUONG_PORT: String(port), RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN_TOKEN, RUONG_DEMO_PASSWORD: PASSWORD, RUONG_SIM_HISTORY_HOURS: '12', RUONG_SIM_HISTORY_SPEED: '2880' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    platform.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    platform.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    await waitUntil('the platform runs', () => out.includes('Press Ctrl-C to stop.'), { timeoutMs: 40_000, events: [[platform.stdout!, 'data']] });
+    // Another cooperative with its own farm and farmer, which the demo cooperative must never see.
+    await asAdmin('PUT', '/api/v1/cooperatives/htx-khac', { name: 'HTX Khác' });
+    await asAdmin('PUT', '/api/v1/farms/trai-khac', { name: 'Trại khác', cooperativeId: 'htx-khac' });
+    await asAdmin('PUT', '/api/v1/users/nongdan-khac', { name: 'Nông dân khác', role: 'farmer', cooperativeId: 'htx-khac', farms: ['trai-khac'], password: PASSWORD });
+    // The half day of history has been replayed once the newest reading is recent.
+    await waitUntil(
+      'the simulated farm has caught up with the clock',
+      async () => {
+        const { nodes } = (await asAdmin('GET', '/api/v1/nodes')) as { nodes: { node: string; lastSeen: number }[] };
+        return nodes.length === 7 && nodes.every((n) => Date.now() - n.lastSeen < 60_000);
+      },
+      { timeoutMs: 60_000, pollMs: 500 },
+    );
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (platform && platform.exitCode === null) {
+      const exited = once(platform, 'exit');
+      platform.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  async function signedIn(username: string, size: keyof typeof SIZES = 'laptop', locale = 'vi-VN'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: SIZES[size], locale });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await page.goto(url);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=zone-card]');
+    return { context, page };
+  }
+
+  it('refuses a wrong password in the language the browser asks for, then signs in to live zones', async () => {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.fill('input[name=username]', 'nongdan');
+      await page.fill('input[name=password]', 'sai-mat-khau');
+      await page.click('button[type=submit]');
+      await expect.poll(() => page.textContent('[role=alert]')).toBe('Sai tên đăng nhập hoặc mật khẩu');
+      await page.fill('input[name=password]', PASSWORD);
+      await page.click('button[type=submit]');
+      const cards = page.locator('[data-testid=zone-card]');
+      await cards.first().waitFor();
+      expect(await cards.count()).toBe(2);
+      expect(await cards.nth(0).locator('h2').textContent()).toBe('Ruộng bắc');
+      await expect.poll(() => cards.nth(0).locator('[data-testid=moisture]').textContent()).toMatch(/^\d+,\d %$/);
+      expect(await page.locator('[data-testid=gateway]').first().textContent()).toContain('Trực tuyến');
+      // Live: the moisture shown is the newest reading's.
+      const { nodes } = (await asAdmin('GET', '/api/v1/nodes')) as { nodes: { node: string; latest: Record<string, { value: number }> }[] };
+      expect(nodes.find((n) => n.node === 'soil-01')!.latest.soil_moisture).toBeDefined();
+      await page.screenshot({ path: join(SHOTS, `overview-${size}.png`), fullPage: true });
+      await context.close();
+    }
+  }, 60_000);
+
+  it('draws a chart of a chosen node, metric and range', async () => {
+    for (const [size] of Object.entries(SIZES)) {
+      const { context, page } = await signedIn('nongdan', size as keyof typeof SIZES);
+      await page.goto(`${url}/#/chart?node=soil-01&metric=soil_moisture`);
+      await page.click('[data-testid=range-6h]');
+      const chart = page.locator('[data-testid=chart]');
+      await chart.waitFor();
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
+      expect(await page.locator('[data-testid=chart] canvas').count()).toBe(1);
+      await page.click('[data-testid=range-24h]');
+      await expect.poll(async () => page.url()).toContain('range=24h');
+      await page.locator('[data-testid=chart]').waitFor();
+      await page.screenshot({ path: join(SHOTS, `chart-${size}.png`), fullPage: true });
+      await context.close();
+    }
+  }, 60_000);
+
+  it('lets a farmer open a zone for N minutes and watch the command reach done', async () => {
+    const { context, page } = await signedIn('nongdan', 'phone');
+    await page.locator('[data-zone=ruong-bac] a', { hasText: 'Tưới' }).click();
+    await page.fill('[data-testid=minutes]', '2');
+    await page.click('button:has-text("Mở van 2 phút")');
+    const command = page.locator('[data-testid=command]').first();
+    await expect.poll(() => command.getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    expect(await command.textContent()).toContain('hoàn tất');
+    const { commands } = (await asAdmin('GET', '/api/v1/commands?node=valve-01&limit=1')) as { commands: { action: string; durationSec: number; state: string; source: string }[] };
+    expect(commands[0]).toMatchObject({ action: 'valve.open', durationSec: 120, state: 'done', source: 'person' });
+    await context.close();
+  }, 40_000);
+
+  it('keeps a farmer out of rules and other farms, in the page and through the API', async () => {
+    const { context, page } = await signedIn('nongdan');
+    expect(await page.locator('nav a', { hasText: 'Quy tắc' }).count()).toBe(0);
+    await page.goto(`${url}/#/rules/edit?id=bac-threshold`);
+    await page.click('[data-testid=save]');
+    await expect.poll(() => page.textContent('[data-testid=editor-message]')).toBe('Bạn không có quyền làm việc này.');
+    const before = (await asAdmin('GET', '/api/v1/rules/bac-threshold/versions')) as { versions: unknown[] };
+    expect(before.versions).toHaveLength(1);
+    // The same session cookie, straight at the API.
+    const put = await page.request.put(`${url}/api/v1/rules/bac-threshold`, { data: { zoneId: 'ruong-bac', mode: { type: 'threshold', startBelow: 90, stopAbove: 95 } } });
+    expect(put.status()).toBe(403);
+    expect((await page.request.get(`${url}/api/v1/farms/trai-khac`)).status()).toBe(404);
+    expect(((await (await page.request.get(`${url}/api/v1/farms`)).json()) as { farms: { id: string }[] }).farms.map((f) => f.id)).toEqual(['htx-demo']);
+    expect(((await asAdmin('GET', '/api/v1/rules/bac-threshold/versions')) as { versions: unknown[] }).versions).toHaveLength(1);
+    await context.close();
+
+    const other = await browser.newContext({ locale: 'vi-VN' });
+    const otherPage = await other.newPage();
+    await otherPage.goto(url);
+    await otherPage.fill('input[name=username]', 'nongdan-khac');
+    await otherPage.fill('input[name=password]', PASSWORD);
+    await otherPage.click('button[type=submit]');
+    await otherPage.waitForSelector('text=Chưa có khu tưới nào.');
+    expect(await otherPage.textContent('.farm-name')).toBe('Trại khác');
+    expect((await otherPage.request.get(`${url}/api/v1/readings?node=soil-01&from=0`)).status()).toBe(404);
+    expect((await otherPage.request.post(`${url}/api/v1/commands`, { data: { node: 'valve-01', action: 'valve.open', durationMin: 5 } })).status()).toBe(404);
+    await other.close();
+  }, 40_000);
+
+  it('lets staff write a rule with messages in their language, preview it, save it, and it takes effect', async () => {
+    for (const [size] of Object.entries(SIZES)) {
+      const { context, page } = await signedIn('canbo', size as keyof typeof SIZES);
+      await page.locator('nav a', { hasText: 'Quy tắc' }).click();
+      await page.click('[data-testid=new-rule]');
+      await page.fill('input[name=id]', `nam-${size}`);
+      await page.selectOption('select[name=zoneId]', 'ruong-nam');
+      await page.fill('input[name=startBelow]', '150');
+      await page.click('[data-testid=preview]');
+      // zod's own Vietnamese messages, from the schema in shared/.
+      await expect.poll(() => page.textContent('[data-testid=error-startBelow]')).toMatch(/Quá lớn/);
+      expect(await page.textContent('[data-testid=editor-message]')).toBe('Vui lòng sửa các ô được đánh dấu.');
+      await page.fill('input[name=startBelow]', '45');
+      await page.fill('input[name=stopAbove]', '50');
+      await page.click('[data-testid=preview]');
+      const preview = page.locator('[data-testid=preview-result]');
+      await preview.waitFor({ timeout: 20_000 });
+      expect(await preview.textContent()).toMatch(/Trong 3 ngày qua, quy tắc này đã mở van [1-9]\d* lần/);
+      await page.screenshot({ path: join(SHOTS, `rule-editor-${size}.png`), fullPage: true });
+      if (size === 'laptop') {
+        await page.click('[data-testid=save]');
+        await expect.poll(() => page.textContent('[data-testid=editor-message]')).toBe('Đã lưu phiên bản 1.');
+      }
+      await context.close();
+    }
+    // It takes effect: the next readings of the zone are judged by the new rule.
+    await waitUntil(
+      'the saved rule makes a decision',
+      async () => ((await asAdmin('GET', '/api/v1/decisions?zone=ruong-nam&limit=5')) as { decisions: { rule: string }[] }).decisions.some((d) => d.rule === 'nam-laptop'),
+      { timeoutMs: 30_000, pollMs: 500 },
+    );
+    const { context, page } = await signedIn('canbo');
+    await page.locator('nav a', { hasText: 'Nhật ký' }).click();
+    await expect.poll(() => page.locator('[data-testid=decisions] tr', { hasText: 'Ruộng nam' }).count()).toBeGreaterThan(0);
+    await context.close();
+  }, 90_000);
+
+  it('switches language in the page, and starts in English for browsers that ask for it', async () => {
+    const { context, page } = await signedIn('nongdan', 'laptop', 'en-US');
+    expect(await page.textContent('nav')).toContain('Overview');
+    await page.click('[data-testid=lang]');
+    await expect.poll(() => page.textContent('nav')).toContain('Tổng quan');
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    await page.reload();
+    await page.waitForSelector('[data-testid=zone-card]');
+    expect(await page.textContent('nav')).toContain('Tổng quan');
+    await page.click('[data-testid=lang]');
+    await expect.poll(() => page.textContent('nav')).toContain('Overview');
+    await context.close();
+  }, 30_000);
+});
