@@ -17,6 +17,12 @@ const ADMIN_TOKEN = 'dashboard-test-admin-token-1';
 const SHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const SIZES = { phone: { width: 360, height: 800 }, laptop: { width: 1366, height: 768 } } as const;
 
+/** A whole-page screenshot from the top (the sticky header would otherwise land mid-page). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
 describe('dashboard in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ruong-dashboard-'));
   let platform: ChildProcess;
@@ -33,7 +39,7 @@ describe('dashboard in Chromium', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     platform = spawn(process.execPath, [join(import.meta.dirname, 'start.ts')], {
-      env: { ...process.env, RUONG_PORT: String(port), RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN_TOKEN, RUONG_DEMO_PASSWORD: PASSWORD, RUONG_SIM_HISTORY_HOURS: '12', RUONG_SIM_HISTORY_SPEED: '2880' },
+      env: { ...process.env, RUONG_PORT: String(port), RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN_TOKEN, RUONG_DEMO_PASSWORD: PASSWORD, RUONG_SIM_HISTORY_HOURS: '12', RUONG_SIM_HISTORY_SPEED: '2880', RUONG_ALERT_CHECK_SEC: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -96,12 +102,12 @@ describe('dashboard in Chromium', () => {
       await cards.first().waitFor();
       expect(await cards.count()).toBe(2);
       expect(await cards.nth(0).locator('h2').textContent()).toBe('Ruộng bắc');
-      await expect.poll(() => cards.nth(0).locator('[data-testid=moisture]').textContent()).toMatch(/^\d+,\d %$/);
+      await expect.poll(() => cards.nth(0).locator('[data-testid=moisture]').textContent()).toMatch(/^\d+,\d\u00a0%$/);
       expect(await page.locator('[data-testid=gateway]').first().textContent()).toContain('Trực tuyến');
       // Live: the moisture shown is the newest reading's.
       const { nodes } = (await asAdmin('GET', '/api/v1/nodes')) as { nodes: { node: string; latest: Record<string, { value: number }> }[] };
       expect(nodes.find((n) => n.node === 'soil-01')!.latest.soil_moisture).toBeDefined();
-      await page.screenshot({ path: join(SHOTS, `overview-${size}.png`), fullPage: true });
+      await screenshot(page, `overview-${size}`);
       await context.close();
     }
   }, 60_000);
@@ -111,14 +117,16 @@ describe('dashboard in Chromium', () => {
       const { context, page } = await signedIn('nongdan', size as keyof typeof SIZES);
       await page.goto(`${url}/#/chart?node=soil-01&metric=soil_moisture`);
       await page.click('[data-testid=range-6h]');
-      const chart = page.locator('[data-testid=chart]');
+      const chart = page.locator('[data-testid=chart][data-range="6h"]');
       await chart.waitFor();
-      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(10);
+      // Six hours in 5-minute buckets of a node reporting every 10 s.
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(70);
       expect(await page.locator('[data-testid=chart] canvas').count()).toBe(1);
       await page.click('[data-testid=range-24h]');
-      await expect.poll(async () => page.url()).toContain('range=24h');
-      await page.locator('[data-testid=chart]').waitFor();
-      await page.screenshot({ path: join(SHOTS, `chart-${size}.png`), fullPage: true });
+      await page.locator('[data-testid=chart][data-range="24h"]').waitFor();
+      // Half a day of history in 10-minute buckets.
+      expect(Number(await page.locator('[data-testid=chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(70);
+      await screenshot(page, `chart-${size}`);
       await context.close();
     }
   }, 60_000);
@@ -183,7 +191,7 @@ describe('dashboard in Chromium', () => {
       const preview = page.locator('[data-testid=preview-result]');
       await preview.waitFor({ timeout: 20_000 });
       expect(await preview.textContent()).toMatch(/Trong 3 ngày qua, quy tắc này đã mở van [1-9]\d* lần/);
-      await page.screenshot({ path: join(SHOTS, `rule-editor-${size}.png`), fullPage: true });
+      await screenshot(page, `rule-editor-${size}`);
       if (size === 'laptop') {
         await page.click('[data-testid=save]');
         await expect.poll(() => page.textContent('[data-testid=editor-message]')).toBe('Đã lưu phiên bản 1.');
@@ -201,6 +209,16 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=decisions] tr', { hasText: 'Ruộng nam' }).count()).toBeGreaterThan(0);
     await context.close();
   }, 90_000);
+
+  it('lists alerts with their time and state: the sensors that were silent while history replayed have cleared', async () => {
+    const { context, page } = await signedIn('nongdan', 'phone');
+    await page.locator('nav a', { hasText: 'Cảnh báo' }).click();
+    const silent = page.locator('[data-testid=alert][data-kind=sensor_silent]');
+    await silent.first().waitFor();
+    expect(await silent.first().textContent()).toContain('Cảm biến im lặng');
+    await expect.poll(async () => (await silent.allTextContents()).every((text) => text.includes('đã hết')), { timeout: 10_000 }).toBe(true);
+    await context.close();
+  }, 30_000);
 
   it('switches language in the page, and starts in English for browsers that ask for it', async () => {
     const { context, page } = await signedIn('nongdan', 'laptop', 'en-US');

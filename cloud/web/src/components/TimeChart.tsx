@@ -14,6 +14,7 @@ function tickFormat(incrementMs: number, lang: 'vi' | 'en', timeZone: string): I
  * optional rain bars on a second axis and shaded bands for irrigation runs.
  */
 export function TimeChart(props: {
+  range: string;
   points: [number, number][];
   label: string;
   unit: string;
@@ -72,5 +73,5 @@ export function TimeChart(props: {
       plot.destroy();
     };
   }, [props.points, props.rain, props.runs, props.timeZone, props.label, props.lang]);
-  return <div ref={box} class="chart" data-testid="chart" data-points={props.points.length} />;
+  return <div ref={box} class="chart" data-testid="chart" data-range={props.range} data-points={props.points.length} />;
 }

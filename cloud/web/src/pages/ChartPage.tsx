@@ -15,7 +15,7 @@ export const RANGES = [
   { id: '1y', ms: 365 * 24 * HOUR, every: '1d' },
 ] as const;
 
-type Loaded = { series: Series | undefined; rain: [number, number][] | undefined; runs: Band[] };
+type Loaded = { key: string; series: Series | undefined; rain: [number, number][] | undefined; runs: Band[] };
 
 export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   const { t, lang } = useI18n();
@@ -36,9 +36,10 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   const metric = props.params.get('metric') ?? (metrics.includes('soil_moisture') ? 'soil_moisture' : metrics[0]);
   const zone = zones?.find((z) => node !== undefined && (z.sensors.includes(node) || z.weather.includes(node)));
 
+  // What is on screen belongs to one choice of node, metric and range; another choice shows "loading" until its data is in.
+  const key = `${node}/${metric}/${range.id}`;
   useEffect(() => {
     if (!node || !metric || !zones) return;
-    setLoaded(undefined);
     const from = Date.now() - range.ms;
     // On the moisture chart, rain from the zone's weather nodes and the valve's runs are marked too.
     const marks = metric === 'soil_moisture' && zone;
@@ -49,6 +50,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
     ]).then(
       ([series, rain, commands]) =>
         setLoaded({
+          key,
           series: series[0],
           rain: marks ? (rain[0]?.points ?? []) : undefined,
           runs: runsOf(commands).map((r) => ({ from: r.at, to: r.at + (r.durationSec ?? 60) * 1000 })).filter((r) => r.to >= from),
@@ -87,13 +89,13 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
         </div>
       </div>
       {error && <p class="error">{t('error', { m: error })}</p>}
-      {!loaded ? (
+      {loaded?.key !== key ? (
         <p class="muted">{t('loading')}</p>
       ) : !loaded.series || loaded.series.points.length === 0 ? (
         <p class="muted">{t('noData')}</p>
       ) : (
         <>
-          <TimeChart points={loaded.series.points} label={`${node} ${metric}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
+          <TimeChart range={range.id} points={loaded.series.points} label={`${node} ${metric}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
           <p class="muted legend">
             {t('points', { n: loaded.series.points.length })}
             {loaded.runs.length > 0 && ` · ▮ ${loaded.runs.length} ${t('irrigationRuns')}`}

@@ -64,7 +64,9 @@ function ZoneCard(props: { view: ZoneView; farm: Farm }) {
   const { t, lang } = useI18n();
   const v = props.view;
   const tz = props.farm.timeZone;
-  const trend = v.trend === undefined ? '' : v.trend > 0.2 ? '↑' : v.trend < -0.2 ? '↓' : '→';
+  // Rounded first, so a flat trend reads "→ 0,0" and never "-0,0".
+  const trend = v.trend === undefined ? undefined : Math.round(v.trend * 10) / 10 || 0;
+  const arrow = trend === undefined ? '' : trend > 0.2 ? '↑' : trend < -0.2 ? '↓' : '→';
   const sensor = v.zone.sensors[0];
   return (
     <article class="card zone" data-testid="zone-card" data-zone={v.zone.id}>
@@ -76,11 +78,11 @@ function ZoneCard(props: { view: ZoneView; farm: Farm }) {
       </header>
       <p class="big">
         <span class="label">{t('soilMoisture')}</span>
-        <span data-testid="moisture">{v.moisture === undefined ? '–' : `${formatNumber(v.moisture, lang)} %`}</span>
-        {v.trend !== undefined && (
+        <span data-testid="moisture">{v.moisture === undefined ? '–' : `${formatNumber(v.moisture, lang)}\u00a0%`}</span>
+        {trend !== undefined && (
           <span class="trend">
-            {trend} {v.trend > 0 ? '+' : ''}
-            {formatNumber(v.trend, lang)} {t('trend6h')}
+            {arrow} {trend > 0 ? '+' : ''}
+            {formatNumber(trend, lang)} {t('trend6h')}
           </span>
         )}
       </p>
