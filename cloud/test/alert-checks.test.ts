@@ -1,0 +1,52 @@
+import type { Command } from '@ruong/shared';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { alertConditions } from '../src/alerts/alert-checks.ts';
+import { RegistryIndex } from '../src/registry-index.ts';
+import { SqliteIrrigationStore } from '../src/stores/sqlite-irrigation-store.ts';
+import { SqliteMetadataStore } from '../src/stores/sqlite-metadata-store.ts';
+
+const NOW = Date.UTC(2026, 10, 25, 3);
+const MIN = 60_000;
+const limits = { silentAfterMs: 30 * MIN, offlineAfterMs: 10 * MIN };
+
+describe('alert conditions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ruong-alerts-'));
+  const irrigation = new SqliteIrrigationStore(join(dir, 'cloud.db'));
+  const meta = new SqliteMetadataStore(join(dir, 'cloud.db'));
+  afterAll(() => {
+    irrigation.close();
+    meta.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  irrigation.put('farms', 'f1', { name: 'F1', cooperativeId: 'c' });
+  irrigation.put('fields', 'f1-field', { farmId: 'f1', name: 'x' });
+  irrigation.put('zones', 'z1', { fieldId: 'f1-field', name: 'z1', sensors: ['soil-1'], weather: [], valve: 'valve-1' });
+  meta.createGateway('gw-new', 'new', 'f1', 'hash-1', NOW - 20 * MIN);
+  const command = (state: Command['state'], detail?: string): Command => ({ id: 'c1', gateway: 'gw', node: 'valve-1', action: 'valve.open', source: 'rule', state, createdAt: NOW - MIN, expiresAt: NOW, ...(detail && { detail }) });
+  const conditions = (lastCommands: Map<string, Command>, latest: { node: string; metric: string; value: number; ts: number }[] = []) =>
+    alertConditions({ registry: new RegistryIndex(irrigation, meta), nodes: meta.listNodes(), gateways: meta.listGateways(), latest, lastCommands }, limits, NOW);
+
+  it('raises a valve whose last command failed or expired, and not one whose last command was done', () => {
+    expect(conditions(new Map([['valve-1', command('failed', 'no answer from the valve')]])).filter((c) => c.kind === 'valve_unconfirmed')).toEqual([
+      { kind: 'valve_unconfirmed', farmId: 'f1', subject: 'valve-1', detail: 'valve.open failed: no answer from the valve' },
+    ]);
+    expect(conditions(new Map([['valve-1', command('expired')]])).some((c) => c.kind === 'valve_unconfirmed')).toBe(true);
+    expect(conditions(new Map([['valve-1', command('done')]])).some((c) => c.kind === 'valve_unconfirmed')).toBe(false);
+  });
+
+  it('raises a gateway of the farm that never made contact, past the offline limit', () => {
+    expect(conditions(new Map()).filter((c) => c.kind === 'gateway_offline')).toEqual([{ kind: 'gateway_offline', farmId: 'f1', subject: 'gw-new', detail: 'never made contact' }]);
+  });
+
+  it('judges readings against the agronomic limits at their edges, and ignores nodes of no farm', () => {
+    const at = (node: string, metric: string, value: number) => ({ node, metric, value, ts: NOW });
+    const kinds = (latest: ReturnType<typeof at>[]) => conditions(new Map(), latest).filter((c) => c.kind !== 'gateway_offline').map((c) => `${c.kind} ${c.subject}`);
+    expect(kinds([at('soil-1', 'soil_moisture', 12), at('soil-1', 'battery_voltage', 3.5)])).toEqual([]);
+    expect(kinds([at('soil-1', 'soil_moisture', 11.9), at('soil-1', 'battery_voltage', 3.49)])).toEqual(['out_of_range soil-1/soil_moisture', 'battery_low soil-1']);
+    expect(kinds([at('soil-1', 'soil_moisture', 70.1)])).toEqual(['out_of_range soil-1/soil_moisture']);
+    expect(kinds([at('stray-9', 'soil_moisture', 1)])).toEqual([]);
+  });
+});
