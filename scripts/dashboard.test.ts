@@ -220,6 +220,33 @@ describe('dashboard in Chromium', () => {
     await context.close();
   }, 30_000);
 
+  it('lets staff add a farmer of their farm, who can then sign in, make an API token and use it', async () => {
+    const { context, page } = await signedIn('canbo');
+    await page.locator('nav a', { hasText: 'Thành viên' }).click();
+    await page.fill('input[name=username]', 'nongdan-moi');
+    await page.fill('input[name=name]', 'Nông dân mới');
+    await page.fill('input[name=password]', 'ngan');
+    await page.click('button:has-text("Lưu")');
+    await expect.poll(() => page.textContent('[data-testid=people-message]')).toBe('Vui lòng sửa các ô được đánh dấu.');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.check('input[name=farm-htx-demo]');
+    await page.click('button:has-text("Lưu")');
+    await expect.poll(() => page.textContent('[data-testid=people-message]')).toBe('Đã lưu nongdan-moi.');
+    expect(await page.textContent('[data-testid=people]')).toContain('Nông dân mới');
+    await context.close();
+
+    const farmer = await signedIn('nongdan-moi');
+    expect(await farmer.page.locator('nav a', { hasText: 'Thành viên' }).count()).toBe(0);
+    await farmer.page.locator('nav a', { hasText: 'Tài khoản' }).click();
+    await farmer.page.fill('input[maxlength="100"]', 'bảng tính');
+    await farmer.page.click('button:has-text("Tạo mã")');
+    const token = (await farmer.page.locator('[data-testid=new-token] code').textContent())!;
+    const res = await fetch(`${url}/api/v1/farms`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await res.json()) as { farms: { id: string }[] }).farms.map((f) => f.id)).toEqual(['htx-demo']);
+    expect((await fetch(`${url}/api/v1/users`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(403);
+    await farmer.context.close();
+  }, 30_000);
+
   it('switches language in the page, and starts in English for browsers that ask for it', async () => {
     const { context, page } = await signedIn('nongdan', 'laptop', 'en-US');
     expect(await page.textContent('nav')).toContain('Overview');

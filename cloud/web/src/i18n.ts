@@ -132,6 +132,21 @@ const VI = {
   forbidden: 'Bạn không có quyền làm việc này.',
   error: 'Lỗi: {m}',
   language: 'English',
+  people: 'Thành viên',
+  account: 'Tài khoản',
+  addPerson: 'Thêm hoặc sửa thành viên',
+  name: 'Họ tên',
+  role: 'Vai trò',
+  'role.farmer': 'nông dân',
+  'role.staff': 'cán bộ HTX',
+  'role.admin': 'quản trị',
+  memberOf: 'Thuộc trang trại',
+  personSaved: 'Đã lưu {u}.',
+  apiTokens: 'Mã truy cập API (cho phần mềm)',
+  tokenLabel: 'Tên mã',
+  createToken: 'Tạo mã',
+  revoke: 'Thu hồi',
+  tokenOnce: 'Mã mới (chỉ hiện một lần, hãy lưu lại):',
 } as const;
 
 export type MessageKey = keyof typeof VI;
@@ -263,6 +278,21 @@ const EN: Record<MessageKey, string> = {
   forbidden: 'You are not allowed to do this.',
   error: 'Error: {m}',
   language: 'Tiếng Việt',
+  people: 'People',
+  account: 'Account',
+  addPerson: 'Add or change a person',
+  name: 'Name',
+  role: 'Role',
+  'role.farmer': 'farmer',
+  'role.staff': 'cooperative staff',
+  'role.admin': 'admin',
+  memberOf: 'Member of',
+  personSaved: 'Saved {u}.',
+  apiTokens: 'API tokens (for scripts)',
+  tokenLabel: 'Token name',
+  createToken: 'Create token',
+  revoke: 'Revoke',
+  tokenOnce: 'New token (shown only once; keep it):',
 };
 
 const DICTS: Record<Language, Record<MessageKey, string>> = { vi: VI, en: EN };

@@ -11,6 +11,7 @@ import { AlertsPage } from './pages/AlertsPage.tsx';
 import { ChartPage } from './pages/ChartPage.tsx';
 import { LogPage } from './pages/LogPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
+import { AccountPage, PeoplePage } from './pages/PeoplePage.tsx';
 import { RuleEditorPage } from './pages/RuleEditorPage.tsx';
 import { RulesPage } from './pages/RulesPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -51,6 +52,8 @@ function App() {
   else if (route.path.startsWith('/zone/')) page = <ZonePage farm={farm} zoneId={decodeURIComponent(route.path.slice(6))} />;
   else if (route.path === '/log') page = <LogPage farm={farm} />;
   else if (route.path === '/alerts') page = <AlertsPage farm={farm} />;
+  else if (route.path === '/people') page = <PeoplePage user={user} />;
+  else if (route.path === '/account') page = <AccountPage user={user} />;
   else if (route.path === '/rules') page = <RulesPage farm={farm} user={user} />;
   else if (route.path === '/rules/edit') page = <RuleEditorPage farm={farm} user={user} ruleId={route.params.get('id') ?? undefined} />;
   else page = <OverviewPage farm={farm} />;

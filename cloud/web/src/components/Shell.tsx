@@ -8,6 +8,8 @@ const NAV: { path: string; label: MessageKey; staff?: true }[] = [
   { path: '/log', label: 'log' },
   { path: '/alerts', label: 'alerts' },
   { path: '/rules', label: 'rules', staff: true },
+  { path: '/people', label: 'people', staff: true },
+  { path: '/account', label: 'account' },
 ];
 
 /** The header every page shares: farm, pages, language switch, sign out. */
