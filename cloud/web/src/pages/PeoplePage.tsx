@@ -52,7 +52,7 @@ export function PeoplePage(props: { user: User }) {
       {type === 'password' ? (
         <input name={name} type="password" value={draft[name]} autocomplete="new-password" onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })} />
       ) : (
-        <input name={name} value={draft[name]} autocomplete="off" autocapitalize="none" onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })} />
+        <input name={name} value={draft[name]} autocomplete="off" autocapitalize={name === 'username' ? 'none' : undefined} onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })} />
       )}
       {errors[name] && <span class="field-error">{errors[name]}</span>}
     </label>
