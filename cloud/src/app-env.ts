@@ -32,6 +32,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     gateway: string;
+    /** The request body, inflated (routes behind `inflatedBody`). */
+    body: Buffer;
     person: User;
     access: Access;
   };

@@ -21,7 +21,7 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
 /**
  * Reads the request body once, inflating `Content-Encoding: gzip`, and refuses anything whose
  * inflated size passes `limit`: a small gzip bomb is as much a 413 as a large plain body. Hono does
- * not inflate request bodies itself, so downstream validators see the plain JSON this leaves.
+ * not inflate request bodies itself; the plain bytes are left in `c.var.body`.
  */
 export function inflatedBody(limit: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -42,10 +42,7 @@ export function inflatedBody(limit: number): MiddlewareHandler<AppEnv> {
         throw new ApiError('bad_request', 'request body is not valid gzip', { cause: err });
       }
     }
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete('content-encoding');
-    headers.set('content-length', String(body.length));
-    c.req.raw = new Request(c.req.raw.url, { method: c.req.raw.method, headers, body });
+    c.set('body', body);
     await next();
   };
 }

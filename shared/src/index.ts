@@ -3,6 +3,7 @@ export * from './alerts.ts';
 export * from './api-error.ts';
 export * from './commands.ts';
 export * from './ingest.ts';
+export * from './parse-ingest-batch.ts';
 export * from './metrics.ts';
 export * from './mqtt-topics.ts';
 export * from './reading.ts';

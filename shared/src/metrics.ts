@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** A metric name as it appears on every wire format. */
-export const MetricName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'metric names are [a-z][a-z0-9_]{0,63}');
+export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+export const MetricName = z.string().regex(METRIC_NAME_PATTERN, 'metric names are [a-z][a-z0-9_]{0,63}');
 
 export type MetricSpec = {
   readonly unit: string;

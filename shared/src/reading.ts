@@ -8,7 +8,8 @@ export const SEQ_MAX = 2 ** 32 - 1;
 export const Seq = z.number().int().min(0).max(SEQ_MAX);
 
 /** Epoch milliseconds; 2000-01-01 .. 2200-01-01 catches seconds-vs-ms mistakes. */
-export const EpochMs = z.number().int().min(946_684_800_000).max(7_258_118_400_000);
+export const EPOCH_MS_RANGE = { min: 946_684_800_000, max: 7_258_118_400_000 } as const;
+export const EpochMs = z.number().int().min(EPOCH_MS_RANGE.min).max(EPOCH_MS_RANGE.max);
 
 /** The shape of a reading, before its value is checked against the metric catalogue. */
 export const ReadingShape = z.object({
