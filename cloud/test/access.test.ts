@@ -144,6 +144,26 @@ describe('accounts, roles and cooperative scope', () => {
     expect((await call('GET', '/api/v1/farms', bearer)).status).toBe(401);
   });
 
+  it('lets a person change their own password, which signs out their other sessions', async () => {
+    await asAdmin('PUT', '/api/v1/users/farmer-pw', { name: 'Pw', role: 'farmer', cooperativeId: 'htx-a', farms: ['a1'], password: PASSWORD });
+    const phone = await signIn('farmer-pw');
+    const laptop = await signIn('farmer-pw');
+    const wrong = await call('PUT', '/api/v1/me/password', phone, { current: 'not-it-at-all', password: 'mat-khau-moi-2026' });
+    expect(wrong.status).toBe(403);
+    expect((await call('GET', '/api/v1/me', laptop)).status).toBe(200);
+    expect((await call('PUT', '/api/v1/me/password', phone, { current: PASSWORD, password: 'short' })).status).toBe(400);
+    expect((await call('PUT', '/api/v1/me/password', phone, { current: PASSWORD, password: 'mat-khau-moi-2026' })).status).toBe(204);
+    expect((await call('GET', '/api/v1/me', phone)).status).toBe(200);
+    expect((await call('GET', '/api/v1/me', laptop)).status).toBe(401);
+    expect((await call('POST', '/api/v1/session', {}, { username: 'farmer-pw', password: PASSWORD })).status).toBe(401);
+    await signIn('farmer-pw', 'mat-khau-moi-2026');
+    // Staff setting a new password signs the person out everywhere.
+    const before = await signIn('farmer-pw', 'mat-khau-moi-2026');
+    await asAdmin('PUT', '/api/v1/users/farmer-pw', { name: 'Pw', role: 'farmer', cooperativeId: 'htx-a', farms: ['a1'], password: PASSWORD });
+    expect((await call('GET', '/api/v1/me', before)).status).toBe(401);
+    await signIn('farmer-pw');
+  });
+
   it('rate-limits sign-in attempts for a username', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await call('POST', '/api/v1/session', {}, { username: 'staff-b', password: `guess-${i}` })).status);

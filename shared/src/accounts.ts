@@ -13,7 +13,8 @@ export type Role = z.infer<typeof Role>;
 export const Language = z.enum(['vi', 'en']);
 export type Language = z.infer<typeof Language>;
 
-export const Password = z.string().min(10, 'at least 10 characters').max(200);
+// zod's own message, so the dashboard shows it in the person's language.
+export const Password = z.string().min(10).max(200);
 
 export const CooperativeConfig = z.object({ name: z.string().min(1).max(200) });
 export const Cooperative = CooperativeConfig.extend({ id: z.string() });
@@ -44,6 +45,8 @@ export type User = z.infer<typeof User>;
 
 export const SignIn = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 export type SignIn = z.infer<typeof SignIn>;
+
+export const PasswordChange = z.object({ current: z.string().min(1).max(200), password: Password });
 
 export const NewApiToken = z.object({ label: z.string().min(1).max(100) });
 export const ApiTokenInfo = z.object({ id: z.string(), label: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable() });

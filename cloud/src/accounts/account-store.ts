@@ -70,6 +70,12 @@ export class AccountStore {
     return row?.password_hash ?? undefined;
   }
 
+  /** Sets a new password and ends every session but `keepSession`: whoever knew the old one is signed out. */
+  setPassword(username: string, passwordHash: string, keepSession: string | undefined): void {
+    this.#db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username);
+    this.#db.prepare('DELETE FROM sessions WHERE username = ? AND token_hash IS NOT ?').run(username, keepSession ?? null);
+  }
+
   /** Removes a person with every session and token they held. */
   removeUser(username: string): boolean {
     this.#db.prepare('DELETE FROM sessions WHERE username = ?').run(username);

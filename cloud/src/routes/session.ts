@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { ApiTokenInfo, NewApiToken, SignIn, User } from '@ruong/shared';
+import { ApiTokenInfo, NewApiToken, PasswordChange, SignIn, User } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { verifyPassword } from '../accounts/password.ts';
+import { hashPassword, verifyPassword } from '../accounts/password.ts';
 import { ApiError } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requirePerson, SESSION_COOKIE } from '../auth.ts';
@@ -69,6 +69,31 @@ export function registerSession(app: CloudApp, deps: CloudDeps): void {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/me', summary: 'Who is signed in', security: [{ bearer: [] }], middleware: auth, responses: { 200: json(User, 'The person'), ...errorResponses(401) } }),
     async (c) => c.json(c.get('person'), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/me/password',
+      summary: 'Change your password; your other sessions end',
+      security: [{ bearer: [] }],
+      middleware: auth,
+      request: { body: { content: { 'application/json': { schema: PasswordChange } }, required: true } },
+      responses: { 204: { description: 'Changed' }, ...errorResponses(400, 401, 403, 429) },
+    }),
+    async (c) => {
+      const { username } = c.get('person');
+      const { current, password } = c.req.valid('json');
+      perUsername.check(username, `failed password checks for ${username}`);
+      if (!(await verifyPassword(current, deps.accounts.passwordHash(username)))) {
+        perUsername.spend(username);
+        throw new ApiError('forbidden', 'the current password is wrong', { issues: [{ path: 'current', message: 'wrong password' }] });
+      }
+      const session = getCookie(c, SESSION_COOKIE);
+      deps.accounts.setPassword(username, await hashPassword(password), session && hashToken(session));
+      deps.log.info({ username }, 'password changed');
+      return c.body(null, 204);
+    },
   );
 
   app.openapi(

@@ -68,7 +68,10 @@ export function registerUsers(app: CloudApp, deps: CloudDeps): void {
         if (farms.find((f) => f.id === farmId)?.cooperativeId !== cooperativeId) throw new ApiError('bad_request', `farm ${farmId} is not a farm of cooperative ${cooperativeId}`, { issues: [{ path: `farms.${i}`, message: 'not a farm of this cooperative' }] });
       }
       const { password, ...rest } = body;
-      const user = deps.accounts.putUser(username, { ...rest, cooperativeId }, password && (await hashPassword(password)), deps.now());
+      const hash = password && (await hashPassword(password));
+      const user = deps.accounts.putUser(username, { ...rest, cooperativeId }, existing ? undefined : hash, deps.now());
+      // A password set for someone who had one signs them out everywhere.
+      if (existing && hash) deps.accounts.setPassword(username, hash, undefined);
       deps.log.info({ username, role: user.role, by: c.get('person').username }, existing ? 'person changed' : 'person added');
       return c.json(user, 200);
     },

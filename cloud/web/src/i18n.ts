@@ -147,6 +147,11 @@ const VI = {
   createToken: 'Tạo mã',
   revoke: 'Thu hồi',
   tokenOnce: 'Mã mới (chỉ hiện một lần, hãy lưu lại):',
+  changePassword: 'Đổi mật khẩu',
+  currentPassword: 'Mật khẩu hiện tại',
+  newPassword: 'Mật khẩu mới',
+  passwordChanged: 'Đã đổi mật khẩu; các phiên đăng nhập khác đã bị đăng xuất.',
+  wrongCurrentPassword: 'Mật khẩu hiện tại không đúng.',
 } as const;
 
 export type MessageKey = keyof typeof VI;
@@ -293,6 +298,11 @@ const EN: Record<MessageKey, string> = {
   createToken: 'Create token',
   revoke: 'Revoke',
   tokenOnce: 'New token (shown only once; keep it):',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  passwordChanged: 'Password changed; your other sessions are signed out.',
+  wrongCurrentPassword: 'The current password is wrong.',
 };
 
 const DICTS: Record<Language, Record<MessageKey, string>> = { vi: VI, en: EN };

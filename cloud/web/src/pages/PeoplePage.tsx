@@ -1,4 +1,4 @@
-import { Slug, UserConfig, type ApiTokenInfo, type Farm, type User } from '@ruong/shared';
+import { PasswordChange, Slug, UserConfig, type ApiTokenInfo, type Farm, type User } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
 import { loadFarms } from '../farm-data.ts';
@@ -115,6 +115,42 @@ export function PeoplePage(props: { user: User }) {
   );
 }
 
+/** Everyone: a new password, given the current one. */
+function PasswordForm() {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const parsed = PasswordChange.safeParse({ current, password });
+    if (!parsed.success) return setMessage({ kind: 'error', text: parsed.error.issues[0]!.message });
+    try {
+      await api('/api/v1/me/password', { method: 'PUT', body: parsed.data });
+      setMessage({ kind: 'ok', text: t('passwordChanged') });
+      setCurrent('');
+      setPassword('');
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as ApiFailure).status === 403 ? t('wrongCurrentPassword') : t('error', { m: (err as Error).message }) });
+    }
+  };
+  return (
+    <form class="row" onSubmit={submit}>
+      <h2>{t('changePassword')}</h2>
+      <label>
+        {t('currentPassword')}
+        <input type="password" value={current} autocomplete="current-password" onInput={(e) => setCurrent(e.currentTarget.value)} required />
+      </label>
+      <label>
+        {t('newPassword')}
+        <input type="password" value={password} autocomplete="new-password" onInput={(e) => setPassword(e.currentTarget.value)} required />
+      </label>
+      <button type="submit">{t('save')}</button>
+      {message && <p class={message.kind === 'ok' ? 'ok' : 'error'}>{message.text}</p>}
+    </form>
+  );
+}
+
 /** Everyone: API tokens for their own scripts; a new token is shown once. */
 export function AccountPage(props: { user: User }) {
   const { t } = useI18n();
@@ -167,6 +203,7 @@ export function AccountPage(props: { user: User }) {
           {t('createToken')}
         </button>
       </form>
+      <PasswordForm />
       {created && (
         <p class="ok" data-testid="new-token">
           {t('tokenOnce')} <code>{created}</code>
