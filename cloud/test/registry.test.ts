@@ -48,4 +48,17 @@ describe('registry: farms, fields, zones', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { issues: [{ path: 'mode.stopAbove', message: 'must be above startBelow' }] } });
   });
+
+  it('lets one rule at a time water a zone', async () => {
+    await call('PUT', '/api/v1/zones/z2', { name: 'z2', sensors: ['soil-02'], valve: 'valve-2' });
+    const rule = { zoneId: 'z2', mode: { type: 'threshold', startBelow: 25, stopAbove: 30 } };
+    expect((await call('PUT', '/api/v1/rules/first', rule)).status).toBe(200);
+    const second = await call('PUT', '/api/v1/rules/second', rule);
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: 'conflict', issues: [{ path: 'enabled' }] } });
+    expect((await call('PUT', '/api/v1/rules/second', { ...rule, enabled: false })).status).toBe(200);
+    expect((await call('PUT', '/api/v1/rules/first', { ...rule, enabled: false })).status).toBe(200);
+    expect((await call('PUT', '/api/v1/rules/second', rule)).status).toBe(200);
+    expect((await call('PUT', '/api/v1/rules/second', { ...rule, mode: { ...rule.mode, startBelow: 20 } })).status).toBe(200);
+  });
 });

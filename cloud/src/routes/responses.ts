@@ -5,7 +5,7 @@ const DESCRIPTIONS = {
   401: 'Not signed in, or a missing or wrong token',
   403: 'Signed in, but your role or cooperative does not allow this',
   404: 'Not found',
-  409: 'Already exists',
+  409: 'Conflicts with what exists',
   413: 'Body too large (after inflating gzip)',
   415: 'Unsupported Content-Encoding',
   429: 'Over the rate limit; retry after the Retry-After header',

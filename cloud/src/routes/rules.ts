@@ -40,7 +40,7 @@ export function registerRules(app: CloudApp, deps: CloudDeps): void {
       security: [{ bearer: [] }],
       middleware: staff,
       request: { params: z.object({ id: RuleId }), body: { content: { 'application/json': { schema: RuleBody } }, required: true } },
-      responses: { 200: json(IrrigationRule, 'The saved rule with its new version'), ...errorResponses(400, 401, 403) },
+      responses: { 200: json(IrrigationRule, 'The saved rule with its new version'), ...errorResponses(400, 401, 403, 409) },
     }),
     async (c) => {
       const a = c.get('access');
@@ -49,6 +49,9 @@ export function registerRules(app: CloudApp, deps: CloudDeps): void {
       const before = deps.irrigation.rule(id);
       if (before) a.require(a.canManageFarm(a.farmOfZone(before.zoneId)), `change rule ${id}`);
       zoneOf(body.zoneId, a);
+      // A zone is watered by one rule at a time; a second one switched on would silently do nothing.
+      const other = body.enabled ? deps.irrigation.rules().find((r) => r.zoneId === body.zoneId && r.enabled && r.id !== id) : undefined;
+      if (other) throw new ApiError('conflict', `zone ${body.zoneId} is already watered by rule ${other.id}; turn that one off first, or save this one turned off`, { issues: [{ path: 'enabled', message: `rule ${other.id} is on for this zone` }] });
       const saved = deps.irrigation.putRule({ ...body, id }, a.person.username, deps.now());
       deps.log.info({ rule: saved.id, version: saved.version, by: a.person.username }, 'rule saved');
       return c.json(saved, 200);

@@ -57,7 +57,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
   const failed = (err: unknown) => {
     const f = err as ApiFailure;
     setErrors(issuesFromServer(f.issues ?? []));
-    setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : t('error', { m: f.message }) });
+    setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : f.status === 409 ? t('ruleConflict') : t('error', { m: f.message }) });
   };
   const runPreview = async () => {
     setMessage(undefined);

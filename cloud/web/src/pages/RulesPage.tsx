@@ -1,6 +1,6 @@
 import type { Farm, IrrigationRule, User, Zone } from '@ruong/shared';
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, ApiFailure } from '../api.ts';
 import { loadRules, loadZones } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
 import { href, usePolling } from '../route.ts';
@@ -22,7 +22,7 @@ export function RulesPage(props: { farm: Farm; user: User }) {
       await api(`/api/v1/rules/${id}`, { method: 'PUT', body: { ...body, enabled: !rule.enabled } });
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      setError((err as ApiFailure).status === 409 ? t('ruleConflict') : t('error', { m: (err as Error).message }));
     }
   };
   return (
@@ -33,7 +33,11 @@ export function RulesPage(props: { farm: Farm; user: User }) {
           {t('newRule')}
         </a>
       </header>
-      {error && <p class="error">{t('error', { m: error })}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <ul class="rules">
         {data.rules.map((r) => (
           <li data-testid="rule" data-rule={r.id}>
