@@ -58,10 +58,18 @@ describe('relays on an emulated Arduino (StandardFirmata on a real pty), driven 
   });
 
   it('closes the relay at the open deadline on its own', async () => {
+    // The deadline counts from the open, so the clock starts before it: a slow confirmation under load must not shorten the wait measured.
+    const t0 = Date.now();
+    let opened = false;
+    const closed = new Promise<void>((resolve) => {
+      board.onPin = (pin, value) => {
+        if (pin === 7 && value === 1) opened = true;
+        else if (pin === 7 && value === 0 && opened) resolve();
+      };
+    });
     await gateway.commands.handle({ id: 'uno-short', node: 'relay-7', action: 'valve.open', durationSec: 1 });
     expect(board.pin(7)).toBe(1);
-    const t0 = Date.now();
-    await new Promise<void>((resolve) => (board.onPin = (pin, value) => pin === 7 && value === 0 && resolve()));
+    await closed;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     await waitUntil('the deadline close was confirmed', () => acks.some((a) => a.id === 'uno-short-deadline' && a.status === 'done'));
   });
