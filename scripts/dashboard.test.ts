@@ -247,6 +247,28 @@ describe('dashboard in Chromium', () => {
     await farmer.context.close();
   }, 30_000);
 
+  it('loads and signs in over a 3G link within a few seconds', async () => {
+    const context = await browser.newContext({ viewport: SIZES.phone, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // A 3G link as phones in the field get it: 1.6 Mbit/s down, 750 kbit/s up, 300 ms round trips.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 300, downloadThroughput: 200_000, uploadThroughput: 94_000 });
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('input[name=username]');
+    const signInPageMs = Date.now() - t0;
+    await page.fill('input[name=username]', 'nongdan');
+    await page.fill('input[name=password]', PASSWORD);
+    const t1 = Date.now();
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=moisture]').first().waitFor();
+    const overviewMs = Date.now() - t1;
+    expect(signInPageMs).toBeLessThan(4_000);
+    expect(overviewMs).toBeLessThan(6_000);
+    await context.close();
+  }, 30_000);
+
   it('switches language in the page, and starts in English for browsers that ask for it', async () => {
     const { context, page } = await signedIn('nongdan', 'laptop', 'en-US');
     expect(await page.textContent('nav')).toContain('Overview');
