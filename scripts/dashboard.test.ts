@@ -119,13 +119,13 @@ describe('dashboard in Chromium', () => {
       await page.click('[data-testid=range-6h]');
       const chart = page.locator('[data-testid=chart][data-range="6h"]');
       await chart.waitFor();
-      // Six hours in 5-minute buckets of a node reporting every 10 s.
-      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(70);
+      // Six hours in 5-minute buckets (72, less the edges) of a node reporting every 10 s.
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
       expect(await page.locator('[data-testid=chart] canvas').count()).toBe(1);
       await page.click('[data-testid=range-24h]');
       await page.locator('[data-testid=chart][data-range="24h"]').waitFor();
-      // Half a day of history in 10-minute buckets.
-      expect(Number(await page.locator('[data-testid=chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(70);
+      // Half a day of history in 10-minute buckets (72, less the edges).
+      expect(Number(await page.locator('[data-testid=chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
       await screenshot(page, `chart-${size}`);
       await context.close();
     }
@@ -191,6 +191,8 @@ describe('dashboard in Chromium', () => {
       const preview = page.locator('[data-testid=preview-result]');
       await preview.waitFor({ timeout: 20_000 });
       expect(await preview.textContent()).toMatch(/Trong 3 ngày qua, quy tắc này đã mở van [1-9]\d* lần/);
+      // Each decision's reason in the person's language, from the engine's phrases.
+      expect(await preview.textContent()).toMatch(/độ ẩm [\d.]+% < 45% trong 15 phút → mở van \d+ phút/);
       await screenshot(page, `rule-editor-${size}`);
       if (size === 'laptop') {
         await page.click('[data-testid=save]');

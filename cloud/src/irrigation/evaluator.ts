@@ -1,5 +1,5 @@
 import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
-import { accumulateDeficit, litresFromFlow, localDayStart, runAfter, runOnDay, worthRecording } from '@ruong/shared';
+import { accumulateDeficit, litresFromFlow, localDayStart, runAfter, runOnDay, why, whyText, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
 import type { SqliteIrrigationStore } from '../stores/sqlite-irrigation-store.ts';
@@ -62,7 +62,7 @@ export class Evaluator {
       ).id;
     }
     if (worthRecording(decision, state)) {
-      this.#store.addDecision({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: asOf, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }), ...(command && { command }) });
+      this.#store.addDecision({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: asOf, action: decision.action, reason: decision.reason, why: decision.why, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }), ...(command && { command }) });
       next.lastReason = decision.reason;
       this.#log.info({ zone: zone.id, rule: rule.id, action: decision.action, reason: decision.reason }, 'irrigation decision');
     }
@@ -74,7 +74,8 @@ export class Evaluator {
     let next = runOnDay(state, asOf, rule.timeZone);
     if (live && next.valveOpen && zone.valve) await this.#reconcileValve(zone.valve, next, asOf);
     const snapshot = await this.#snapshot(zone, rule, asOf, next);
-    const decision = zone.valve ? evaluateRule(rule, snapshot) : { action: 'none' as const, reason: `zone ${zone.id} has no valve`, saw: { freshSensors: 0 } };
+    const noValve = [why('no_valve', { zone: zone.id })];
+    const decision: Decision = zone.valve ? evaluateRule(rule, snapshot) : { action: 'none', reason: whyText(noValve), why: noValve, saw: { freshSensors: 0 } };
     next = runAfter(next, decision, asOf);
     return { decision, next };
   }
@@ -160,7 +161,7 @@ export class Evaluator {
     for (let t = from; t <= to; t += stepMin * MIN) {
       const { decision, next } = await this.judge(zone, { ...rule, enabled: true }, t, state, false);
       if (worthRecording(decision, state)) {
-        out.push({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: t, action: decision.action, reason: decision.reason, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }) });
+        out.push({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: t, action: decision.action, reason: decision.reason, why: decision.why, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }) });
         next.lastReason = decision.reason;
       }
       state = next;

@@ -1,4 +1,4 @@
-import type { DecisionRecord, IrrigationRule, Zone, ZoneConfig, ZoneRun } from '@ruong/shared';
+import type { DecisionRecord, IrrigationRule, Why, Zone, ZoneConfig, ZoneRun } from '@ruong/shared';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqlite, transaction } from './sqlite.ts';
 
@@ -20,7 +20,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS decisions_once ON decisions (zone, rule, at, a
 
 type DecisionRow = {
   id: number; zone: string; rule: string; rule_version: number; at: number; action: DecisionRecord['action'];
-  duration_min: number | null; reason: string; saw: string; command: string | null; origin: DecisionRecord['origin'];
+  duration_min: number | null; reason: string; why: string | null; saw: string; command: string | null; origin: DecisionRecord['origin'];
 };
 
 /** Zones, rules with every version (who changed what, when), zone run state and decision records. */
@@ -30,6 +30,9 @@ export class SqliteIrrigationStore {
   constructor(file: string) {
     this.#db = openSqlite(file);
     this.#db.exec(SCHEMA);
+    // Decisions recorded before reasons were kept as phrases have no `why` column yet.
+    const columns = this.#db.prepare("SELECT name FROM pragma_table_info('decisions')").all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'why')) this.#db.exec('ALTER TABLE decisions ADD COLUMN why TEXT');
   }
 
   /** Farms, fields and zones are kept alike: an id and its validated JSON. */
@@ -94,8 +97,8 @@ export class SqliteIrrigationStore {
 
   addDecision(d: Omit<DecisionRecord, 'id'>): number {
     const r = this.#db
-      .prepare('INSERT OR IGNORE INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, saw, command, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, JSON.stringify(d.saw), d.command ?? null, d.origin);
+      .prepare('INSERT OR IGNORE INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, why, saw, command, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, d.why ? JSON.stringify(d.why) : null, JSON.stringify(d.saw), d.command ?? null, d.origin);
     return Number(r.lastInsertRowid);
   }
 
@@ -115,6 +118,7 @@ export class SqliteIrrigationStore {
       at: r.at,
       action: r.action,
       reason: r.reason,
+      ...(r.why !== null && { why: JSON.parse(r.why) as Why[] }),
       saw: JSON.parse(r.saw) as Record<string, number>,
       origin: r.origin,
       ...(r.duration_min !== null && { durationMin: r.duration_min }),

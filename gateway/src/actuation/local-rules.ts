@@ -146,6 +146,7 @@ export class LocalRules {
       at: asOf,
       action: decision.action,
       reason: decision.reason,
+      why: decision.why,
       saw: decision.saw,
       ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }),
       ...(command && { command }),

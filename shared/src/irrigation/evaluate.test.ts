@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from './evaluate.ts';
+import { WhyCode, whyText } from './why.ts';
 import { extraterrestrialRadiation, hargreavesEt0 } from './hargreaves.ts';
 import { IrrigationRule, type IrrigationRuleInput } from './rule.ts';
 import { accumulateDeficit, sensorDeficit } from './water-balance.ts';
@@ -128,5 +129,26 @@ describe('daily water accounting', () => {
   it('integrates a flow meter, each reading holding until the next', () => {
     expect(litresFromFlow([[0, 120], [10 * MIN, 0], [20 * MIN, 60]], 25 * MIN)).toBe(120 * 10 + 60 * 5);
     expect(litresFromFlow([], 25 * MIN)).toBe(0);
+  });
+});
+
+describe('why: the reason in each language', () => {
+  it('reads a decision in Vietnamese with the same numbers as in English', () => {
+    const d = evaluateRule(rule(), zone());
+    expect(whyText(d.why)).toBe(d.reason);
+    expect(whyText(d.why, 'vi')).toBe('độ ẩm 21.4% < 25% trong 15 phút; không mưa trong 24 giờ; còn 30/60 phút trong ngày → mở van 30 phút');
+    const held = evaluateRule(rule(), zone({ rain: [{ ts: NOW - 60 * MIN, mm: 8 }] }));
+    expect(whyText(held.why, 'vi')).toBe('độ ẩm 21.4% < 25% trong 15 phút, nhưng đã mưa 8 mm trong 24 giờ');
+  });
+
+  it('has a Vietnamese phrase for every English one, with every number in it', () => {
+    const n = { zone: 'z', min: 11, count: 12, stale: 13, m: 14, start: 15, d: 16, window: 17, allowed: 18, mm: 19, h: 20, left: 21, budget: 22, litres: 23, run: 24, max: 25, stop: 26 };
+    for (const code of WhyCode.options) {
+      const en = whyText([{ code, n }]);
+      const vi = whyText([{ code, n }], 'vi');
+      expect(vi, code).not.toBe(en);
+      expect(vi, code).not.toContain('undefined');
+      expect(vi.match(/\d+/g) ?? [], code).toEqual(en.match(/\d+/g) ?? []);
+    }
   });
 });

@@ -1,13 +1,19 @@
 import type { IrrigationRule, TimeWindow } from './rule.ts';
 import { sensorDeficit } from './water-balance.ts';
+import { why, whyText, type Why } from './why.ts';
 import type { Decision, ZoneSnapshot } from './zone-snapshot.ts';
 
 const MIN = 60_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** One decimal, or two where one would make the value look equal to the threshold it is compared with. */
-function against(value: number, threshold: number): string {
-  return String(round1(value) === threshold ? Math.round(value * 100) / 100 : round1(value));
+function against(value: number, threshold: number): number {
+  return round1(value) === threshold ? Math.round(value * 100) / 100 : round1(value);
+}
+
+/** A decision with its reason in English (logs, the API) made from the phrases (every language). */
+function decided(action: Decision['action'], phrases: Why[], saw: Decision['saw'], durationMin?: number): Decision {
+  return { action, ...(durationMin !== undefined && { durationMin }), reason: whyText(phrases), why: phrases, saw };
 }
 
 function localMinuteOfDay(t: number, timeZone: string): number {
@@ -65,7 +71,8 @@ export function evaluateRule(rule: IrrigationRule, z: ZoneSnapshot): Decision {
   if (rainMm !== undefined) saw.rainMm = round1(rainMm);
   if (budgetLeftMin !== undefined) saw.budgetLeftMin = round1(budgetLeftMin);
   const threshold = rule.mode.type === 'threshold' ? (z.valve.open ? rule.mode.stopAbove : rule.mode.startBelow) : undefined;
-  const moistureText = mean === undefined ? 'no fresh moisture' : `moisture ${threshold === undefined ? round1(mean) : against(mean, threshold)}%`;
+  const m = mean === undefined ? undefined : threshold === undefined ? round1(mean) : against(mean, threshold);
+  const moisture = m === undefined ? why('no_fresh_moisture') : why('moisture', { m });
 
   let deficit: number | undefined;
   if (rule.mode.type === 'water_balance') {
@@ -78,52 +85,55 @@ export function evaluateRule(rule: IrrigationRule, z: ZoneSnapshot): Decision {
   if (z.valve.open) {
     const runMin = z.valve.since === undefined ? 0 : (z.now - z.valve.since) / MIN;
     saw.runMin = round1(runMin);
-    const close = (why: string): Decision => ({ action: 'close', reason: `${why} → close`, saw });
-    if (runMin >= rule.maxRunMin) return close(`ran ${round1(runMin)} min, the most a run may last (${rule.maxRunMin} min)`);
-    if (budgetLeftMin !== undefined && runMin >= budgetLeftMin) return close(`daily budget of ${budgetMin} min used up`);
+    const close = (because: Why): Decision => decided('close', [because, why('close')], saw);
+    if (runMin >= rule.maxRunMin) return close(why('ran_max', { run: round1(runMin), max: rule.maxRunMin }));
+    if (budgetLeftMin !== undefined && runMin >= budgetLeftMin) return close(why('budget_used_up', { budget: budgetMin! }));
     if (rule.mode.type === 'threshold') {
-      if (rule.mode.stopAbove !== undefined && mean !== undefined && mean >= rule.mode.stopAbove) return close(`${moistureText} ≥ ${rule.mode.stopAbove}%`);
-      if (rule.mode.runMin !== undefined && runMin >= rule.mode.runMin) return close(`ran the planned ${rule.mode.runMin} min`);
+      if (rule.mode.stopAbove !== undefined && m !== undefined && mean! >= rule.mode.stopAbove) return close(why('moisture_reached', { m, stop: rule.mode.stopAbove }));
+      if (rule.mode.runMin !== undefined && runMin >= rule.mode.runMin) return close(why('ran_planned', { run: rule.mode.runMin }));
     } else if (deficit !== undefined && deficit <= 0) {
-      return close('soil water deficit refilled');
+      return close(why('deficit_refilled'));
     }
-    return { action: 'none', reason: `running ${round1(runMin)} min; ${moistureText}`, saw };
+    return decided('none', [why('running', { run: round1(runMin) }), moisture], saw);
   }
 
-  const hold = (why: string): Decision => ({ action: 'none', reason: why, saw });
-  if (!rule.enabled) return hold('rule is off');
+  const hold = (...phrases: Why[]): Decision => decided('none', phrases, saw);
+  if (!rule.enabled) return hold(why('rule_off'));
   const needs =
     rule.mode.type === 'threshold'
-      ? mean === undefined
+      ? m === undefined
         ? undefined
-        : mean < rule.mode.startBelow
-          ? `${moistureText} < ${rule.mode.startBelow}% over ${rule.mode.windowMin} min`
+        : mean! < rule.mode.startBelow
+          ? why('moisture_below', { m, start: rule.mode.startBelow, window: rule.mode.windowMin })
           : false
       : deficit === undefined
         ? undefined
         : deficit >= rule.mode.allowedDepletionMm
-          ? `soil water deficit ${round1(deficit)} mm ≥ ${rule.mode.allowedDepletionMm} mm`
+          ? why('deficit_reached', { d: round1(deficit), allowed: rule.mode.allowedDepletionMm })
           : false;
   if (needs === undefined) {
-    const silentFor = newest === undefined ? 'never reported' : `silent for ${Math.round((z.now - newest) / MIN)} min`;
-    return hold(`sensors ${silentFor} (0 of ${z.sensorCount} fresh within ${rule.staleAfterMin} min): not watering on old data`);
+    const fresh = { count: z.sensorCount, stale: rule.staleAfterMin };
+    return hold(newest === undefined ? why('sensors_never', fresh) : why('sensors_silent', { min: Math.round((z.now - newest) / MIN), ...fresh }));
   }
-  if (needs === false) return hold(rule.mode.type === 'threshold' ? `${moistureText} ≥ ${rule.mode.startBelow}%: no need` : `deficit ${saw.deficitMm ?? 0} mm: no need`);
-  if (!inWindow(z.now, rule.windows, rule.timeZone)) return hold(`${needs}, but outside the allowed hours`);
-  if (rainMm !== undefined && rainMm >= rule.rainSkip!.mm) return hold(`${needs}, but ${round1(rainMm)} mm rain in ${rule.rainSkip!.hours} h`);
+  if (needs === false) {
+    return hold(rule.mode.type === 'threshold' ? why('no_need_moisture', { m: m!, start: rule.mode.startBelow }) : why('no_need_deficit', { d: saw.deficitMm ?? 0 }));
+  }
+  if (!inWindow(z.now, rule.windows, rule.timeZone)) return hold(needs, why('but_outside_hours'));
+  if (rainMm !== undefined && rainMm >= rule.rainSkip!.mm) return hold(needs, why('but_rain', { mm: round1(rainMm), h: rule.rainSkip!.hours }));
   if (z.lastRunEnd !== undefined && z.now - z.lastRunEnd < rule.cooldownMin * MIN) {
-    return hold(`${needs}, but cooling down (${Math.round((z.lastRunEnd + rule.cooldownMin * MIN - z.now) / MIN)} min left)`);
+    return hold(needs, why('but_cooling', { left: Math.round((z.lastRunEnd + rule.cooldownMin * MIN - z.now) / MIN) }));
   }
-  if (budgetLeftMin !== undefined && budgetLeftMin <= 0) return hold(`${needs}, but the daily budget of ${budgetMin} min is used`);
-  if (litresLeft !== undefined && litresLeft <= 0) return hold(`${needs}, but the daily budget of ${rule.dailyBudget!.litres} L is used`);
+  if (budgetLeftMin !== undefined && budgetLeftMin <= 0) return hold(needs, why('but_budget_min', { budget: budgetMin! }));
+  if (litresLeft !== undefined && litresLeft <= 0) return hold(needs, why('but_budget_litres', { litres: rule.dailyBudget!.litres! }));
 
   let duration = rule.maxRunMin;
   if (rule.mode.type === 'threshold' && rule.mode.runMin !== undefined) duration = Math.min(duration, rule.mode.runMin);
   if (rule.mode.type === 'water_balance') duration = Math.min(duration, Math.ceil(((deficit ?? 0) / rule.mode.applicationMmPerHour) * 60));
   if (budgetLeftMin !== undefined) duration = Math.min(duration, budgetLeftMin);
   duration = Math.max(1, Math.floor(duration));
-  const parts = [needs];
-  if (rainMm !== undefined) parts.push(rainMm > 0 ? `${round1(rainMm)} mm rain in ${rule.rainSkip!.hours} h` : `no rain in ${rule.rainSkip!.hours} h`);
-  if (budgetLeftMin !== undefined) parts.push(`budget ${round1(budgetLeftMin)}/${budgetMin} min left`);
-  return { action: 'open', durationMin: duration, reason: `${parts.join('; ')} → open ${duration} min`, saw };
+  const phrases = [needs];
+  if (rainMm !== undefined) phrases.push(rainMm > 0 ? why('rain_in', { mm: round1(rainMm), h: rule.rainSkip!.hours }) : why('no_rain', { h: rule.rainSkip!.hours }));
+  if (budgetLeftMin !== undefined) phrases.push(why('budget_left', { left: round1(budgetLeftMin), budget: budgetMin! }));
+  phrases.push(why('open', { min: duration }));
+  return decided('open', phrases, saw, duration);
 }

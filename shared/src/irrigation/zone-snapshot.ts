@@ -1,3 +1,4 @@
+import type { Why } from './why.ts';
 /** What the engine sees of a zone at one moment; the caller (cloud or gateway) gathers it. */
 export type ZoneSnapshot = {
   now: number;
@@ -20,8 +21,10 @@ export type Decision = {
   action: 'open' | 'close' | 'none';
   /** For open: how long the gateway keeps the valve open at most. */
   durationMin?: number;
-  /** Why, in one line a person can read. */
+  /** Why, in one English line a person can read. */
   reason: string;
+  /** The same, as phrases any language can render (`whyText`). */
+  why: Why[];
   saw: {
     moistureMean?: number;
     freshSensors: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeId } from '../reading.ts';
 import { IrrigationRule } from './rule.ts';
+import { Why } from './why.ts';
 
 /** An irrigation zone: which nodes measure it and which valve waters it. */
 export const ZoneConfig = z.object({
@@ -32,6 +33,8 @@ export const DecisionRecord = z.object({
   action: z.enum(['open', 'close', 'none']),
   durationMin: z.number().optional(),
   reason: z.string(),
+  /** The reason as phrases, for people who read another language (absent on older records). */
+  why: z.array(Why).max(20).optional(),
   saw: z.record(z.string(), z.number()),
   command: z.string().optional(),
   /** Who decided: the cloud, or a gateway running the rule itself while the cloud was unreachable. */

@@ -1,4 +1,4 @@
-import type { Command, DecisionRecord, Farm, Zone } from '@ruong/shared';
+import { whyText, type Command, type DecisionRecord, type Farm, type Zone } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CommandList } from '../components/CommandList.tsx';
@@ -51,7 +51,7 @@ export function LogPage(props: { farm: Farm }) {
                       {t(`decision.${d.action}`)}
                       {d.durationMin !== undefined && ` ${Math.round(d.durationMin)} min`}
                     </td>
-                    <td>{d.reason}</td>
+                    <td>{d.why ? whyText(d.why, lang) : d.reason}</td>
                     <td>{t(`origin.${d.origin}`)}</td>
                   </tr>
                 ))}

@@ -1,4 +1,4 @@
-import { RuleId, type DecisionRecord, type Farm, type IrrigationRule, type User, type Zone } from '@ruong/shared';
+import { RuleId, whyText, type DecisionRecord, type Farm, type IrrigationRule, type User, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
 import { loadRules, loadZones } from '../farm-data.ts';
@@ -190,7 +190,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
                         {t(`decision.${d.action}`)}
                         {d.durationMin !== undefined && ` ${Math.round(d.durationMin)} min`}
                       </td>
-                      <td>{d.reason}</td>
+                      <td>{d.why ? whyText(d.why, lang) : d.reason}</td>
                     </tr>
                   ))}
               </tbody>
