@@ -1,5 +1,5 @@
 import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
-import { accumulateDeficit, litresFromFlow, localDayStart, runAfter, runOnDay, why, whyText, worthRecording } from '@ruong/shared';
+import { accumulateDeficit, litresFromFlow, localDayStart, reasonKind, runAfter, runOnDay, why, whyText, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
 import type { SqliteIrrigationStore } from '../stores/sqlite-irrigation-store.ts';
@@ -63,7 +63,7 @@ export class Evaluator {
     }
     if (worthRecording(decision, state)) {
       this.#store.addDecision({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: asOf, action: decision.action, reason: decision.reason, why: decision.why, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }), ...(command && { command }) });
-      next.lastReason = decision.reason;
+      next.lastReason = reasonKind(decision);
       this.#log.info({ zone: zone.id, rule: rule.id, action: decision.action, reason: decision.reason }, 'irrigation decision');
     }
     this.#store.setZoneState(zone.id, next);
@@ -162,7 +162,7 @@ export class Evaluator {
       const { decision, next } = await this.judge(zone, { ...rule, enabled: true }, t, state, false);
       if (worthRecording(decision, state)) {
         out.push({ origin: 'cloud', zone: zone.id, rule: rule.id, ruleVersion: rule.version, at: t, action: decision.action, reason: decision.reason, why: decision.why, saw: decision.saw, ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }) });
-        next.lastReason = decision.reason;
+        next.lastReason = reasonKind(decision);
       }
       state = next;
     }

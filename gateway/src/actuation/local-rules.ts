@@ -1,4 +1,4 @@
-import { evaluateRule, GatewayRules, litresFromFlow, localDayStart, runAfter, runOnDay, worthRecording, type IrrigationRule, type ReadingSet, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
+import { evaluateRule, GatewayRules, litresFromFlow, localDayStart, reasonKind, runAfter, runOnDay, worthRecording, type IrrigationRule, type ReadingSet, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ActuationStore } from './actuation-store.ts';
@@ -127,7 +127,7 @@ export class LocalRules {
       this.#runs.set(zone.id, run);
       return;
     }
-    run = { ...runAfter(run, decision, asOf), lastReason: decision.reason };
+    run = { ...runAfter(run, decision, asOf), lastReason: reasonKind(decision) };
     let command: string | undefined;
     if (decision.action !== 'none') {
       command = `local-${randomUUID()}`;

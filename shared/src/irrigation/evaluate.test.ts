@@ -4,7 +4,7 @@ import { WhyCode, whyText } from './why.ts';
 import { extraterrestrialRadiation, hargreavesEt0 } from './hargreaves.ts';
 import { IrrigationRule, type IrrigationRuleInput } from './rule.ts';
 import { accumulateDeficit, sensorDeficit } from './water-balance.ts';
-import { litresFromFlow, localDayStart } from './zone-run.ts';
+import { litresFromFlow, localDayStart, reasonKind, worthRecording, type ZoneRun } from './zone-run.ts';
 import type { ZoneSnapshot } from './zone-snapshot.ts';
 
 const MIN = 60_000;
@@ -150,5 +150,32 @@ describe('why: the reason in each language', () => {
       expect(vi, code).not.toContain('undefined');
       expect(vi.match(/\d+/g) ?? [], code).toEqual(en.match(/\d+/g) ?? []);
     }
+  });
+});
+
+describe('worthRecording', () => {
+  const record = (decisions: ReturnType<typeof evaluateRule>[]) => {
+    let run: ZoneRun = { valveOpen: false, usedMin: 0 };
+    const kept: string[] = [];
+    for (const d of decisions) {
+      if (!worthRecording(d, run)) continue;
+      kept.push(d.reason);
+      run = { ...run, lastReason: reasonKind(d) };
+    }
+    return kept;
+  };
+
+  it('keeps a new kind of reason once, not every new number in it', () => {
+    const cooling = (leftMin: number) => evaluateRule(rule(), zone({ lastRunEnd: NOW - (60 - leftMin) * MIN }));
+    expect(record([evaluateRule(rule(), zone({ m: [27, 28] })), evaluateRule(rule(), zone({ m: [26, 27] })), cooling(40), cooling(39), cooling(38)])).toEqual([
+      'moisture 27.5% ≥ 25%: no need',
+      'moisture 21.4% < 25% over 15 min, but cooling down (40 min left)',
+    ]);
+  });
+
+  it('keeps every open and close, and nothing while the valve runs', () => {
+    const running = evaluateRule(rule(), zone({ m: [28, 29], valve: { open: true, since: NOW - 10 * MIN } }));
+    expect(running.why[0]!.code).toBe('running');
+    expect(record([evaluateRule(rule(), zone()), running, running, evaluateRule(rule(), zone({ m: [32, 33], valve: { open: true, since: NOW - 12 * MIN } }))])).toHaveLength(2);
   });
 });

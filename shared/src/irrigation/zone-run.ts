@@ -10,6 +10,7 @@ export type ZoneRun = {
   /** The local day `usedMin` counts for. */
   day?: string;
   usedMin: number;
+  /** The kind of the last recorded reason (`reasonKind`). */
   lastReason?: string;
   /** The last command sent for the zone's valve. */
   command?: string;
@@ -32,11 +33,20 @@ export function runAfter(run: ZoneRun, decision: Decision, asOf: number): ZoneRu
   return run;
 }
 
-/** A decision worth a record: it did something, or why the rule holds back changed. */
+/** What kind of reason a decision gives, without its numbers: "no need" at 31% and at 32% are one kind. */
+export function reasonKind(decision: Decision): string {
+  return decision.why.map((w) => w.code).join(' ');
+}
+
+/**
+ * A decision worth a record: it did something, or the kind of reason the rule holds back for changed
+ * (a new number is not news: a cooldown counting down would otherwise fill the log). A running valve
+ * is already on record by the decision that opened it.
+ */
 export function worthRecording(decision: Decision, run: ZoneRun): boolean {
   if (decision.action !== 'none') return true;
-  if (decision.reason.endsWith('no need') || decision.reason.startsWith('running')) return false;
-  return decision.reason !== run.lastReason;
+  if (decision.why[0]?.code === 'running') return false;
+  return reasonKind(decision) !== run.lastReason;
 }
 
 /** Epoch ms of the local midnight that starts the day of `t`. */
