@@ -1,4 +1,4 @@
-import type { Command } from '@ruong/shared';
+import { alertText, type Command } from '@ruong/shared';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,14 +31,22 @@ describe('alert conditions', () => {
 
   it('raises a valve whose last command failed or expired, and not one whose last command was done', () => {
     expect(conditions(new Map([['valve-1', command('failed', 'no answer from the valve')]])).filter((c) => c.kind === 'valve_unconfirmed')).toEqual([
-      { kind: 'valve_unconfirmed', farmId: 'f1', subject: 'valve-1', detail: 'valve.open failed: no answer from the valve' },
+      { kind: 'valve_unconfirmed', farmId: 'f1', subject: 'valve-1', detail: 'valve.open failed: no answer from the valve', n: { action: 'valve.open', state: 'failed', detail: 'no answer from the valve' } },
     ]);
     expect(conditions(new Map([['valve-1', command('expired')]])).some((c) => c.kind === 'valve_unconfirmed')).toBe(true);
     expect(conditions(new Map([['valve-1', command('done')]])).some((c) => c.kind === 'valve_unconfirmed')).toBe(false);
   });
 
   it('raises a gateway of the farm that never made contact, past the offline limit', () => {
-    expect(conditions(new Map()).filter((c) => c.kind === 'gateway_offline')).toEqual([{ kind: 'gateway_offline', farmId: 'f1', subject: 'gw-new', detail: 'never made contact' }]);
+    expect(conditions(new Map()).filter((c) => c.kind === 'gateway_offline')).toEqual([{ kind: 'gateway_offline', farmId: 'f1', subject: 'gw-new', detail: 'never made contact', n: {} }]);
+  });
+
+  it('tells each alert in Vietnamese with the facts of the English detail', () => {
+    const [battery] = conditions(new Map(), [{ node: 'soil-1', metric: 'battery_voltage', value: 3.31, ts: NOW }]).filter((c) => c.kind === 'battery_low');
+    expect(battery!.detail).toBe('battery 3.31 V (below 3.5 V)');
+    expect(alertText(battery!.kind, battery!.n, 'vi')).toBe('pin 3.31 V (dưới 3.5 V)');
+    const [valve] = conditions(new Map([['valve-1', command('expired')]])).filter((c) => c.kind === 'valve_unconfirmed');
+    expect(alertText(valve!.kind, valve!.n, 'vi')).toBe('lệnh mở van quá hạn, van chưa nhận');
   });
 
   it('judges readings against the agronomic limits at their edges, and ignores nodes of no farm', () => {

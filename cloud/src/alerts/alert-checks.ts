@@ -1,4 +1,4 @@
-import { ALERT_LIMITS, LOW_BATTERY_V, type Command } from '@ruong/shared';
+import { ALERT_LIMITS, alertText, LOW_BATTERY_V, type AlertKind, type Command } from '@ruong/shared';
 import type { RegistryIndex } from '../registry-index.ts';
 import type { GatewayRecord, NodeRecord } from '../stores/metadata-store.ts';
 import type { LatestValue } from '../stores/telemetry-store.ts';
@@ -6,7 +6,12 @@ import type { Condition } from './alert-store.ts';
 
 export type AlertLimits = { silentAfterMs: number; offlineAfterMs: number };
 
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+const minutes = (ms: number) => Math.round(ms / 60_000);
+
+/** A condition with its facts, and its detail in English made from them. */
+function condition(kind: AlertKind, farmId: string, subject: string, n: Record<string, number | string>, value?: number): Condition {
+  return { kind, farmId, subject, n, detail: alertText(kind, n), ...(value !== undefined && { value }) };
+}
 
 /**
  * The conditions that hold now, from what the cloud knows: when each node and gateway last spoke,
@@ -25,31 +30,31 @@ export function alertConditions(
   for (const n of input.nodes) {
     const farmId = registry.farmOfNode(n.node);
     if (!farmId || !measuring.has(n.node) || now - n.lastSeen <= limits.silentAfterMs) continue;
-    out.push({ kind: 'sensor_silent', farmId, subject: n.node, detail: `no reading for ${minutes(now - n.lastSeen)} (more than ${minutes(limits.silentAfterMs)})` });
+    out.push(condition('sensor_silent', farmId, n.node, { min: minutes(now - n.lastSeen), limit: minutes(limits.silentAfterMs) }));
   }
   for (const l of input.latest) {
     const farmId = registry.farmOfNode(l.node);
     if (!farmId) continue;
     if (l.metric === 'battery_voltage' && l.value < LOW_BATTERY_V) {
-      out.push({ kind: 'battery_low', farmId, subject: l.node, detail: `battery ${l.value} V (below ${LOW_BATTERY_V} V)`, value: l.value });
+      out.push(condition('battery_low', farmId, l.node, { volts: l.value, limit: LOW_BATTERY_V }, l.value));
     }
     const range = ALERT_LIMITS[l.metric];
-    if (range && ((range.min !== undefined && l.value < range.min) || (range.max !== undefined && l.value > range.max))) {
-      const limit = range.min !== undefined && l.value < range.min ? `below ${range.min}` : `above ${range.max}`;
-      out.push({ kind: 'out_of_range', farmId, subject: `${l.node}/${l.metric}`, detail: `${l.metric} ${l.value} is ${limit}`, value: l.value });
+    const below = range?.min !== undefined && l.value < range.min;
+    if (range && (below || (range.max !== undefined && l.value > range.max))) {
+      out.push(condition('out_of_range', farmId, `${l.node}/${l.metric}`, { metric: l.metric, value: l.value, ...(below ? { min: range.min! } : { max: range.max! }) }, l.value));
     }
   }
   for (const g of input.gateways) {
     const since = g.lastContact ?? g.createdAt;
     if (now - since <= limits.offlineAfterMs) continue;
     for (const farmId of registry.farmsOfGateway(g)) {
-      out.push({ kind: 'gateway_offline', farmId, subject: g.id, detail: g.lastContact ? `last contact ${minutes(now - since)} ago` : 'never made contact' });
+      out.push(condition('gateway_offline', farmId, g.id, g.lastContact ? { min: minutes(now - since) } : {}));
     }
   }
   for (const [valve, c] of input.lastCommands) {
     const farmId = registry.farmOfNode(valve);
     if (!farmId || (c.state !== 'failed' && c.state !== 'expired')) continue;
-    out.push({ kind: 'valve_unconfirmed', farmId, subject: valve, detail: `${c.action} ${c.state}${c.detail ? `: ${c.detail}` : ''}` });
+    out.push(condition('valve_unconfirmed', farmId, valve, { action: c.action, state: c.state, ...(c.detail && { detail: c.detail }) }));
   }
   return out;
 }

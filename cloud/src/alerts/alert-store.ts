@@ -4,7 +4,7 @@ import { openSqlite, transaction } from '../stores/sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS alerts (
-  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, farm_id TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL, value REAL,
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, farm_id TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL, n TEXT NOT NULL DEFAULT '{}', value REAL,
   state TEXT NOT NULL, opened_at INTEGER NOT NULL, acknowledged_at INTEGER, acknowledged_by TEXT, cleared_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS alerts_active ON alerts (state) WHERE state != 'cleared';
@@ -12,10 +12,10 @@ CREATE INDEX IF NOT EXISTS alerts_opened ON alerts (farm_id, opened_at);
 `;
 
 /** A condition that holds now: one kind of trouble with one node or gateway of one farm. */
-export type Condition = { kind: AlertKind; farmId: string; subject: string; detail: string; value?: number };
+export type Condition = { kind: AlertKind; farmId: string; subject: string; detail: string; n: Record<string, number | string>; value?: number };
 
 type Row = {
-  id: number; kind: AlertKind; farm_id: string; subject: string; detail: string; value: number | null; state: Alert['state'];
+  id: number; kind: AlertKind; farm_id: string; subject: string; detail: string; n: string; value: number | null; state: Alert['state'];
   opened_at: number; acknowledged_at: number | null; acknowledged_by: string | null; cleared_at: number | null;
 };
 
@@ -25,6 +25,7 @@ const toAlert = (r: Row): Alert => ({
   farmId: r.farm_id,
   subject: r.subject,
   detail: r.detail,
+  n: JSON.parse(r.n) as Alert['n'],
   state: r.state,
   openedAt: r.opened_at,
   ...(r.value !== null && { value: r.value }),
@@ -53,12 +54,12 @@ export class AlertStore {
         const current = active.get(keyOf(c));
         active.delete(keyOf(c));
         if (current) {
-          this.#db.prepare('UPDATE alerts SET detail = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, c.value ?? null, c.farmId, current.id);
+          this.#db.prepare('UPDATE alerts SET detail = ?, n = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, JSON.stringify(c.n), c.value ?? null, c.farmId, current.id);
           continue;
         }
         const { lastInsertRowid } = this.#db
-          .prepare("INSERT INTO alerts (kind, farm_id, subject, detail, value, state, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)")
-          .run(c.kind, c.farmId, c.subject, c.detail, c.value ?? null, now);
+          .prepare("INSERT INTO alerts (kind, farm_id, subject, detail, n, value, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+          .run(c.kind, c.farmId, c.subject, c.detail, JSON.stringify(c.n), c.value ?? null, now);
         opened.push(this.get(Number(lastInsertRowid))!);
       }
       const cleared = [...active.values()];

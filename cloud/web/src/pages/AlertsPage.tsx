@@ -1,4 +1,4 @@
-import type { Alert, Farm } from '@ruong/shared';
+import { alertText, type Alert, type Farm } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { formatTime } from '../format.ts';
@@ -17,7 +17,7 @@ export function AlertList(props: { alerts: Alert[]; farm: Farm; onChange: () => 
       {props.alerts.map((a) => (
         <li class={`alert ${a.state}`} data-testid="alert" data-kind={a.kind}>
           <strong>{t(`alert.${a.kind}`)}</strong> · {a.subject}
-          <span class="detail">{a.detail}</span>
+          <span class="detail">{alertText(a.kind, a.n, lang)}</span>
           <span class="when">
             {formatTime(a.openedAt, lang, props.farm.timeZone)} · <span class={`badge ${a.state}`}>{t(`alertState.${a.state}`)}</span>
             {a.acknowledgedBy && ` (${a.acknowledgedBy})`}
