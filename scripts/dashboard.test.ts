@@ -184,6 +184,8 @@ describe('dashboard in Chromium', () => {
       await page.click('[data-testid=preview]');
       // zod's own Vietnamese messages, from the schema in shared/.
       await expect.poll(() => page.textContent('[data-testid=error-startBelow]')).toMatch(/Quá lớn/);
+      // And the schema's own rule, that the stop threshold lies above the start one.
+      expect(await page.textContent('[data-testid=error-stopAbove]')).toBe('phải lớn hơn ngưỡng bắt đầu tưới');
       expect(await page.textContent('[data-testid=editor-message]')).toBe('Vui lòng sửa các ô được đánh dấu.');
       await page.fill('input[name=startBelow]', '45');
       await page.fill('input[name=stopAbove]', '50');

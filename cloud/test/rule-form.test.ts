@@ -1,4 +1,5 @@
-import { IrrigationRule } from '@ruong/shared';
+import { IrrigationRule, RuleId, Slug } from '@ruong/shared';
+import { schemaMessage } from '../web/src/schema-messages.ts';
 import { describe, expect, it } from 'vitest';
 import { formFromRule, issuesOf, ruleFromForm } from '../web/src/rule-form.ts';
 
@@ -32,5 +33,18 @@ describe("the rule editor's form", () => {
     const form = { ...formFromRule(undefined, 'ruong-nam', 10.03), mode: 'water_balance' };
     const body = IrrigationRule.omit({ id: true, version: true }).parse(ruleFromForm(form, 'Asia/Ho_Chi_Minh'));
     expect(body.mode).toEqual({ type: 'water_balance', latitude: 10.03, kc: 1.2, allowedDepletionMm: 20, applicationMmPerHour: 30 });
+  });
+});
+
+describe("the schemas' own messages in Vietnamese", () => {
+  it('has a translation for every message the rule and people forms can show', () => {
+    const messages = [
+      ...IrrigationRule.safeParse({ id: 'Bad Id', zoneId: 'z', mode: { type: 'threshold', startBelow: 30, stopAbove: 20 }, windows: [{ start: '5h', end: '08:00' }] }).error!.issues,
+      ...IrrigationRule.safeParse({ id: 'r', zoneId: 'z', mode: { type: 'threshold', startBelow: 30 } }).error!.issues,
+      ...RuleId.safeParse('Bad Id').error!.issues,
+      ...Slug.safeParse('X').error!.issues,
+    ].map((i) => i.message);
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+    for (const m of messages) expect(schemaMessage(m, 'vi'), m).not.toBe(m);
   });
 });

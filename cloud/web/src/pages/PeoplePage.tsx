@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
 import { loadFarms } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
+import { schemaMessage } from '../schema-messages.ts';
 import { usePolling } from '../route.ts';
 
 type Draft = { username: string; name: string; role: 'farmer' | 'staff'; farms: string[]; password: string };
@@ -10,7 +11,7 @@ const EMPTY: Draft = { username: '', name: '', role: 'farmer', farms: [], passwo
 
 /** Staff: the cooperative's people, and adding or changing one (a new password resets theirs). */
 export function PeoplePage(props: { user: User }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [people, setPeople] = useState<User[]>();
   const [farms, setFarms] = useState<Farm[]>([]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -54,7 +55,7 @@ export function PeoplePage(props: { user: User }) {
       ) : (
         <input name={name} value={draft[name]} autocomplete="off" autocapitalize={name === 'username' ? 'none' : undefined} onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })} />
       )}
-      {errors[name] && <span class="field-error">{errors[name]}</span>}
+      {errors[name] && <span class="field-error">{schemaMessage(errors[name], lang)}</span>}
     </label>
   );
   return (

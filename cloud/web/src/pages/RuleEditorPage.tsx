@@ -4,6 +4,7 @@ import { api, ApiFailure } from '../api.ts';
 import { loadRules, loadZones } from '../farm-data.ts';
 import { formatTime } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
+import { schemaMessage } from '../schema-messages.ts';
 import { formFromRule, issuesFromServer, issuesOf, ruleFromForm, type RuleForm } from '../rule-form.ts';
 import { href } from '../route.ts';
 
@@ -103,7 +104,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
       />
       {errors[name] && (
         <span class="field-error" data-testid={`error-${name}`}>
-          {errors[name]}
+          {schemaMessage(errors[name], lang)}
         </span>
       )}
     </label>
@@ -121,7 +122,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
               <input name="id" value={form.id} onInput={(e) => set({ id: e.currentTarget.value })} autocapitalize="none" />
               {errors.id && (
                 <span class="field-error" data-testid="error-id">
-                  {errors.id}
+                  {schemaMessage(errors.id, lang)}
                 </span>
               )}
             </label>
