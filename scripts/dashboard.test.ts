@@ -236,7 +236,7 @@ describe('dashboard in Chromium', () => {
     await page.check('input[name=farm-htx-demo]');
     await page.click('button:has-text("Lưu")');
     await expect.poll(() => page.textContent('[data-testid=people-message]')).toBe('Đã lưu nongdan-moi.');
-    expect(await page.textContent('[data-testid=people]')).toContain('Nông dân mới');
+    await expect.poll(() => page.textContent('[data-testid=people]')).toContain('Nông dân mới');
     await context.close();
 
     const farmer = await signedIn('nongdan-moi');

@@ -38,9 +38,9 @@ export function PeoplePage(props: { user: User }) {
     if (Object.keys(errs).length) return setMessage({ kind: 'error', text: t('fixErrors') });
     try {
       await api(`/api/v1/users/${draft.username}`, { method: 'PUT', body });
+      await load();
       setMessage({ kind: 'ok', text: t('personSaved', { u: draft.username }) });
       setDraft(EMPTY);
-      await load();
     } catch (err) {
       const f = err as ApiFailure;
       setErrors(Object.fromEntries(f.issues.map((i) => [i.path.split('.')[0], i.message])));
