@@ -143,7 +143,8 @@ async function main(): Promise<void> {
   if (process.env.RUONG_PORT === undefined && !cloudUrl.endsWith(':8080')) say(`Port 8080 is taken; the cloud uses ${cloudUrl} instead.`);
 
   const auth = { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' };
-  let res = await fetch(`${cloudUrl}/api/v1/gateways`, { method: 'POST', headers: auth, body: JSON.stringify({ id: GATEWAY_ID, name: 'Demo gateway' }) });
+  await registerDemoFarm(cloudUrl, auth);
+  let res = await fetch(`${cloudUrl}/api/v1/gateways`, { method: 'POST', headers: auth, body: JSON.stringify({ id: GATEWAY_ID, name: 'Demo gateway', farmId: 'htx-demo' }) });
   if (res.status === 409) res = await fetch(`${cloudUrl}/api/v1/gateways/${GATEWAY_ID}/token`, { method: 'POST', headers: auth });
   if (!res.ok) throw new Error(`could not register the demo gateway: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as { token: string };
@@ -190,7 +191,6 @@ async function main(): Promise<void> {
   const sim = run('sim', 'firmware-sim/src/cli.ts', ['--config', join(dataDir, 'sim.json')]);
   await waitForLog(sim, 'simulation running');
 
-  await registerDemoFarm(cloudUrl, auth);
   const demoPassword = process.env.RUONG_DEMO_PASSWORD ?? persistedSecret('demo-password', 'ruong');
   await registerDemoPeople(cloudUrl, auth, demoPassword);
 

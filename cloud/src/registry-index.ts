@@ -1,10 +1,10 @@
-import type { Farm, Field, Zone } from '@ruong/shared';
+import { zoneNodes, type Farm, type Field, type Zone } from '@ruong/shared';
 import type { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import type { GatewayRecord, MetadataStore } from './stores/metadata-store.ts';
 
 /**
  * The registry read once, to answer which farm a field, zone, node or gateway belongs to. Nodes
- * belong to the farm whose zones name them, or else to the farm their gateway was registered for;
+ * belong to the farm their gateway was registered for, or else to the farm whose zones name them;
  * a gateway to its registered farm, or else to the farm of the nodes it serves.
  */
 export class RegistryIndex {
@@ -32,19 +32,27 @@ export class RegistryIndex {
   farmOfNode(node: string): string | undefined {
     if (!this.#nodeFarms) {
       const nodeFarms = new Map<string, string>();
-      const gatewayFarm = new Map(this.#meta.listGateways().map((g) => [g.id, g.farmId]));
-      for (const n of this.#meta.listNodes()) {
-        const farm = gatewayFarm.get(n.gateway);
-        if (farm) nodeFarms.set(n.node, farm);
-      }
       for (const z of this.zones.values()) {
         const farm = this.farmOfField(z.fieldId);
         if (!farm) continue;
-        for (const n of [...z.sensors, ...z.weather, z.valve, z.flowMeter]) if (n) nodeFarms.set(n, farm);
+        for (const n of zoneNodes(z)) nodeFarms.set(n, farm);
       }
+      // What a farm's own gateway reports is that farm's, whatever a zone elsewhere claims.
+      for (const [node, farm] of this.gatewayFarmsOfNodes()) nodeFarms.set(node, farm);
       this.#nodeFarms = nodeFarms;
     }
     return this.#nodeFarms.get(node);
+  }
+
+  /** The farm of each node that reports through a gateway registered for a farm. */
+  gatewayFarmsOfNodes(): Map<string, string> {
+    const gatewayFarm = new Map(this.#meta.listGateways().map((g) => [g.id, g.farmId]));
+    const out = new Map<string, string>();
+    for (const n of this.#meta.listNodes()) {
+      const farm = gatewayFarm.get(n.gateway);
+      if (farm) out.set(n.node, farm);
+    }
+    return out;
   }
 
   /** Every farm a gateway serves. */

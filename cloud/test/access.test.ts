@@ -127,6 +127,25 @@ describe('accounts, roles and cooperative scope', () => {
     expect(await (await asAdmin('GET', '/api/v1/users')).json()).toMatchObject({ users: expect.arrayContaining([expect.objectContaining({ username: 'farmer-a2', cooperativeId: 'htx-a' })]) });
   });
 
+  it("keeps a node reporting through one cooperative's gateway out of another's zones", async () => {
+    expect((await call('POST', '/api/v1/gateways', admin, { id: 'gw-x', farmId: 'no-such-farm' })).status).toBe(400);
+    expect((await call('POST', '/api/v1/gateways', await signIn('staff-b'), { id: 'gw-x', farmId: 'a1' })).status).toBe(403);
+    const { token } = (await (await asAdmin('POST', '/api/v1/gateways', { id: 'gw-a1', farmId: 'a1' })).json()) as { token: string };
+    const ingest = await fetch(`${cloud.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batchId: 'a1-1', readings: [{ node: 'a1-soil', metric: 'soil_moisture', value: 30, ts: Date.now() }] }),
+    });
+    expect(ingest.status).toBe(200);
+    const staffB = await signIn('staff-b');
+    const claim = await call('PUT', '/api/v1/zones/b1-zone', staffB, { fieldId: 'b1-field', name: 'Zone b1', sensors: ['b1-soil', 'a1-soil'] });
+    expect(claim.status).toBe(400);
+    expect(await claim.json()).toMatchObject({ error: { issues: [{ path: 'sensors.1', message: 'belongs to another cooperative' }] } });
+    expect((await call('GET', '/api/v1/readings?node=a1-soil&from=0', staffB)).status).toBe(404);
+    expect((await call('GET', '/api/v1/readings?node=a1-soil&from=0', await signIn('staff-a'))).status).toBe(200);
+    expect(((await (await call('GET', '/api/v1/gateways', staffB)).json()) as { gateways: unknown[] }).gateways).toEqual([]);
+  });
+
   it('refuses a signed-in change sent from another site', async () => {
     const staffA = await signIn('staff-a');
     const res = await call('PUT', '/api/v1/rules/a1-rule', { ...staffA, Origin: 'http://evil.example' }, rule);

@@ -37,6 +37,7 @@ export function registerGateways(app: CloudApp, deps: CloudDeps): void {
     async (c) => {
       const a = c.get('access');
       const { id, name, farmId } = c.req.valid('json');
+      if (farmId !== undefined && !a.registry.farms.has(farmId)) throw new ApiError('bad_request', `farm ${farmId} does not exist`, { issues: [{ path: 'farmId', message: 'does not exist' }] });
       a.require(a.canManageFarm(farmId), farmId ? `register gateways for farm ${farmId}` : 'register a gateway without a farm');
       const token = newToken('rgw');
       if (!deps.meta.createGateway(id, name ?? id, farmId, hashToken(token), deps.now())) {

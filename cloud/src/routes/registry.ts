@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Farm, FarmConfig, Field, FieldConfig, Zone, ZoneConfig } from '@ruong/shared';
+import { Farm, FarmConfig, Field, FieldConfig, Zone, ZoneConfig, zoneNodes } from '@ruong/shared';
 import type { Access } from '../access.ts';
 import { ApiError } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
@@ -57,9 +57,18 @@ export function registerRegistry(app: CloudApp, deps: CloudDeps): void {
       input: ZoneConfig,
       output: Zone,
       farmOf: (x: Stored, a: Access) => a.farmOfField(x.fieldId),
-      prepare: (b: { fieldId?: string }, a: Access) => {
+      prepare: (b: ZoneConfig, a: Access) => {
         if (b.fieldId && !exists('fields', b.fieldId)) throw missingParent('fieldId', `field ${b.fieldId} does not exist`);
-        a.require(a.canManageFarm(a.farmOfField(b.fieldId)), b.fieldId ? `change the farm of field ${b.fieldId}` : 'keep zones outside a field');
+        const farmId = a.farmOfField(b.fieldId);
+        a.require(a.canManageFarm(farmId), b.fieldId ? `change the farm of field ${b.fieldId}` : 'keep zones outside a field');
+        // A node reporting through another cooperative's gateway is theirs: naming it here must not make its readings ours.
+        const coop = farmId && a.registry.farms.get(farmId)?.cooperativeId;
+        const owners = a.registry.gatewayFarmsOfNodes();
+        const taken = zoneNodes(b).find((n) => owners.has(n) && a.registry.farms.get(owners.get(n)!)?.cooperativeId !== coop);
+        if (taken) {
+          const path = b.sensors.includes(taken) ? `sensors.${b.sensors.indexOf(taken)}` : b.weather.includes(taken) ? `weather.${b.weather.indexOf(taken)}` : b.valve === taken ? 'valve' : 'flowMeter';
+          throw new ApiError('bad_request', `node ${taken} reports through another cooperative's gateway`, { issues: [{ path, message: 'belongs to another cooperative' }] });
+        }
         return b;
       },
       children: (id: string) => store.rules().filter((r) => r.zoneId === id).length,

@@ -1,4 +1,4 @@
-import type { Alert, Command, Farm, Field, IrrigationRule, NodeSummary, Series, Zone } from '@ruong/shared';
+import { zoneNodes, type Alert, type Command, type Farm, type Field, type IrrigationRule, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { api, query } from './api.ts';
 
 export type Gateway = { id: string; name: string; farmId?: string; lastContact: number | null };
@@ -67,9 +67,9 @@ async function zoneView(zone: Zone, rules: IrrigationRule[], nodes: Map<string, 
   ]);
   const trends = trendSeries.filter((s) => s.points.length >= 2).map((s) => s.points.at(-1)![1] - s.points[0]![1]);
   const rainByNode = rainSeries.map((s) => s.points.reduce((sum, p) => sum + p[1], 0));
-  const zoneNodes = [...zone.sensors, ...zone.weather, ...(zone.valve ? [zone.valve] : [])];
+  const named = zoneNodes(zone);
   const valveState = zone.valve ? nodes.get(zone.valve)?.latest.valve_state?.value : undefined;
-  const gatewayIds = new Set(zoneNodes.map((n) => nodes.get(n)?.gateway).filter((g) => g !== undefined));
+  const gatewayIds = new Set(named.map((n) => nodes.get(n)?.gateway).filter((g) => g !== undefined));
   return {
     zone,
     rule: rules.find((r) => r.zoneId === zone.id),
@@ -78,7 +78,7 @@ async function zoneView(zone: Zone, rules: IrrigationRule[], nodes: Map<string, 
     valveOpen: valveState === undefined ? undefined : valveState >= 0.5,
     lastRun: runsOf(commands).at(-1),
     rain24h: rainByNode.length ? Math.max(...rainByNode) : undefined,
-    batteries: zoneNodes.flatMap((n) => {
+    batteries: named.flatMap((n) => {
       const v = nodes.get(n)?.latest.battery_voltage?.value;
       return v === undefined ? [] : [{ node: n, volts: v }];
     }),

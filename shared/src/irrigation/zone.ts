@@ -23,6 +23,11 @@ export type ZoneConfig = z.infer<typeof ZoneConfig>;
 export const Zone = ZoneConfig.extend({ id: z.string() });
 export type Zone = z.infer<typeof Zone>;
 
+/** Every node a zone names: its sensors, weather nodes, valve and flow meter. */
+export function zoneNodes(zone: ZoneConfig): string[] {
+  return [...zone.sensors, ...zone.weather, ...(zone.valve ? [zone.valve] : []), ...(zone.flowMeter ? [zone.flowMeter] : [])];
+}
+
 /** A decision record: what a rule saw, what it did and why. */
 export const DecisionRecord = z.object({
   id: z.number(),

@@ -1,4 +1,4 @@
-import { metricUnit, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
+import { metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { loadCommands, loadNodes, loadSeries, loadZones, runsOf } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
@@ -29,8 +29,8 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   useEffect(() => {
     Promise.all([loadNodes(), loadZones(props.farm.id)]).then(([n, z]) => (setNodes(n), setZones(z)), (e: Error) => setError(e.message));
   }, [props.farm.id]);
-  const zoneNodes = new Set((zones ?? []).flatMap((z) => [...z.sensors, ...z.weather, ...(z.valve ? [z.valve] : []), ...(z.flowMeter ? [z.flowMeter] : [])]));
-  const farmNodes = nodes.filter((n) => zoneNodes.has(n.node));
+  const named = new Set((zones ?? []).flatMap(zoneNodes));
+  const farmNodes = nodes.filter((n) => named.has(n.node));
   const node = props.params.get('node') ?? farmNodes[0]?.node;
   const metrics = Object.keys(farmNodes.find((n) => n.node === node)?.latest ?? {}).sort();
   const metric = props.params.get('metric') ?? (metrics.includes('soil_moisture') ? 'soil_moisture' : metrics[0]);
