@@ -144,6 +144,11 @@ describe('accounts, roles and cooperative scope', () => {
     expect((await call('GET', '/api/v1/readings?node=a1-soil&from=0', staffB)).status).toBe(404);
     expect((await call('GET', '/api/v1/readings?node=a1-soil&from=0', await signIn('staff-a'))).status).toBe(200);
     expect(((await (await call('GET', '/api/v1/gateways', staffB)).json()) as { gateways: unknown[] }).gateways).toEqual([]);
+    // Nor may it name a node another cooperative's zone names, whatever gateway it reports through.
+    const named = await call('PUT', '/api/v1/zones/b1-zone', staffB, { fieldId: 'b1-field', name: 'Zone b1', sensors: ['b1-soil'], valve: 'a2-valve' });
+    expect(named.status).toBe(400);
+    expect(await named.json()).toMatchObject({ error: { issues: [{ path: 'valve' }] } });
+    expect((await call('PUT', '/api/v1/zones/b1-zone', staffB, { fieldId: 'b1-field', name: 'Zone b1', sensors: ['b1-soil'], valve: 'b1-valve' })).status).toBe(200);
   });
 
   it('refuses a signed-in change sent from another site', async () => {

@@ -61,13 +61,16 @@ export function registerRegistry(app: CloudApp, deps: CloudDeps): void {
         if (b.fieldId && !exists('fields', b.fieldId)) throw missingParent('fieldId', `field ${b.fieldId} does not exist`);
         const farmId = a.farmOfField(b.fieldId);
         a.require(a.canManageFarm(farmId), b.fieldId ? `change the farm of field ${b.fieldId}` : 'keep zones outside a field');
-        // A node reporting through another cooperative's gateway is theirs: naming it here must not make its readings ours.
-        const coop = farmId && a.registry.farms.get(farmId)?.cooperativeId;
+        // A node reporting through another cooperative's gateway, or named by its zones, is theirs:
+        // naming it here must not make its readings ours.
+        const coopOf = (farm: string | undefined) => (farm === undefined ? undefined : a.registry.farms.get(farm)?.cooperativeId);
+        const coop = coopOf(farmId);
         const owners = a.registry.gatewayFarmsOfNodes();
-        const taken = zoneNodes(b).find((n) => owners.has(n) && a.registry.farms.get(owners.get(n)!)?.cooperativeId !== coop);
+        const theirs = new Set([...a.registry.zones.values()].filter((z) => coopOf(a.farmOfField(z.fieldId)) !== coop).flatMap(zoneNodes));
+        const taken = zoneNodes(b).find((n) => (owners.has(n) ? coopOf(owners.get(n)) !== coop : theirs.has(n)));
         if (taken) {
           const path = b.sensors.includes(taken) ? `sensors.${b.sensors.indexOf(taken)}` : b.weather.includes(taken) ? `weather.${b.weather.indexOf(taken)}` : b.valve === taken ? 'valve' : 'flowMeter';
-          throw new ApiError('bad_request', `node ${taken} reports through another cooperative's gateway`, { issues: [{ path, message: 'belongs to another cooperative' }] });
+          throw new ApiError('bad_request', `node ${taken} belongs to another cooperative`, { issues: [{ path, message: 'belongs to another cooperative' }] });
         }
         return b;
       },
