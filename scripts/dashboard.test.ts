@@ -187,14 +187,15 @@ describe('dashboard in Chromium', () => {
       // And the schema's own rule, that the stop threshold lies above the start one.
       expect(await page.textContent('[data-testid=error-stopAbove]')).toBe('phải lớn hơn ngưỡng bắt đầu tưới');
       expect(await page.textContent('[data-testid=editor-message]')).toBe('Vui lòng sửa các ô được đánh dấu.');
-      await page.fill('input[name=startBelow]', '45');
-      await page.fill('input[name=stopAbove]', '50');
+      // Thresholds no weather can satisfy, so the preview opens the valve whatever rain the replayed day had.
+      await page.fill('input[name=startBelow]', '90');
+      await page.fill('input[name=stopAbove]', '95');
       await page.click('[data-testid=preview]');
       const preview = page.locator('[data-testid=preview-result]');
       await preview.waitFor({ timeout: 20_000 });
       expect(await preview.textContent()).toMatch(/Trong 3 ngày qua, quy tắc này đã mở van [1-9]\d* lần/);
       // Each decision's reason in the person's language, from the engine's phrases.
-      expect(await preview.textContent()).toMatch(/độ ẩm [\d.]+% < 45% trong 15 phút → mở van \d+ phút/);
+      expect(await preview.textContent()).toMatch(/độ ẩm [\d.]+% < 90% trong 15 phút → mở van \d+ phút/);
       await screenshot(page, `rule-editor-${size}`);
       if (size === 'laptop') {
         await page.click('[data-testid=save]');
