@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTelemetry, encodeTelemetry } from './mqtt-codec.ts';
+import { decodeTelemetry, encodeTelemetry, parseTelemetryPayload } from './mqtt-codec.ts';
+import { TelemetryPayload } from './mqtt-topics.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -22,5 +23,43 @@ describe('MQTT telemetry codec', () => {
     const r = decodeTelemetry('n', bytes(payload));
     expect(r).toMatchObject({ ok: false, reason });
     if (!r.ok) expect(r.detail).toContain(detail);
+  });
+});
+
+describe('parseTelemetryPayload', () => {
+  it('answers exactly as TelemetryPayload.safeParse on thousands of good and broken payloads', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const readings = () => {
+      const out: Record<string, unknown> = {};
+      for (let i = Math.floor(rand() * 4); i > 0; i--) {
+        out[pick(['soil_moisture', 'rssi', 'battery_voltage', 'my_metric', 'Bad', '__proto__', '1x'])] = pick<unknown>([12.5, -70, 3.9, 101, 5, '7', null, 1e300]);
+      }
+      return out;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const payload = pick<unknown>([
+        { readings: readings() },
+        { seq: pick<unknown>([0, 7, 2 ** 32 - 1, 2 ** 32, -1, 1.5, '3']), readings: readings() },
+        { ts: pick<unknown>([1_795_000_000_000, 946_684_799_999, 1_795_000_000, 1_795_000_000_000.5]), readings: readings() },
+        { seq: 1, ts: 1_795_000_000_000, readings: readings(), extra: true },
+        { readings: [1, 2] },
+        { readings: null },
+        [],
+        null,
+        'text',
+      ]);
+      const json = JSON.parse(JSON.stringify(payload)) as unknown;
+      const mine = parseTelemetryPayload(json);
+      const zods = TelemetryPayload.safeParse(json);
+      expect(mine.success).toBe(zods.success);
+      if (mine.success && zods.success) {
+        expect(mine.data).toEqual(zods.data);
+        accepted++;
+      } else expect(mine.error!.issues).toEqual(zods.error!.issues);
+    }
+    expect(accepted).toBeGreaterThan(100); // plenty of accepted payloads were compared too
   });
 });
