@@ -20,13 +20,16 @@ export const topics = {
 
 export type ParsedTopic = { node: string; kind: TopicKind };
 
+// Every message's topic is parsed: a set lookup, not a schema run.
+const TOPIC_KINDS: ReadonlySet<string> = new Set(TopicKind.options);
+
 export function parseTopic(topic: string): ParsedTopic | undefined {
   const parts = topic.split('/');
   if (parts[0] !== TOPIC_ROOT || parts.length < 3 || parts.length > 4) return undefined;
   const node = parts[1]!;
   if (!NODE_ID_PATTERN.test(node)) return undefined;
-  const kind = TopicKind.safeParse(parts.slice(2).join('/'));
-  return kind.success ? { node, kind: kind.data } : undefined;
+  const kind = parts.slice(2).join('/');
+  return TOPIC_KINDS.has(kind) ? { node, kind: kind as TopicKind } : undefined;
 }
 
 /** `ruong/<node>/telemetry` payload. */
