@@ -1,6 +1,7 @@
 import { metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { loadCommands, loadNodes, loadSeries, loadZones, runsOf } from '../farm-data.ts';
+import { api } from '../api.ts';
+import { loadCommands, loadNodes, loadSeries, loadZones, runsOf, type Gateway } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
 import { TimeChart, type Band } from '../components/TimeChart.tsx';
 import { href } from '../route.ts';
@@ -26,11 +27,17 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   const rangeId = props.params.get('range') ?? '24h';
   const range = RANGES.find((r) => r.id === rangeId) ?? RANGES[1];
 
+  const [gateways, setGateways] = useState<Gateway[]>([]);
   useEffect(() => {
-    Promise.all([loadNodes(), loadZones(props.farm.id)]).then(([n, z]) => (setNodes(n), setZones(z)), (e: Error) => setError(e.message));
+    Promise.all([loadNodes(), loadZones(props.farm.id), api<{ gateways: Gateway[] }>('/api/v1/gateways')]).then(
+      ([n, z, g]) => (setNodes(n), setZones(z), setGateways(g.gateways)),
+      (e: Error) => setError(e.message),
+    );
   }, [props.farm.id]);
+  // Any node of the farm: named by its zones, or reporting through its gateway.
   const named = new Set((zones ?? []).flatMap(zoneNodes));
-  const farmNodes = nodes.filter((n) => named.has(n.node));
+  const farmGateways = new Set(gateways.filter((g) => g.farmId === props.farm.id).map((g) => g.id));
+  const farmNodes = nodes.filter((n) => named.has(n.node) || farmGateways.has(n.gateway));
   const node = props.params.get('node') ?? farmNodes[0]?.node;
   const metrics = Object.keys(farmNodes.find((n) => n.node === node)?.latest ?? {}).sort();
   const metric = props.params.get('metric') ?? (metrics.includes('soil_moisture') ? 'soil_moisture' : metrics[0]);
