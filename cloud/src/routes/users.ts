@@ -63,9 +63,8 @@ export function registerUsers(app: CloudApp, deps: CloudDeps): void {
       const existing = deps.accounts.user(username);
       if (existing) access.require(existing.role === 'admin' ? access.isAdmin : access.canManageCooperative(existing.cooperativeId), `change ${username}`);
       if (!existing && !body.password) throw new ApiError('bad_request', `${username} is new and needs a password`, { issues: [{ path: 'password', message: 'required for a new person' }] });
-      const farms = deps.irrigation.list<{ cooperativeId: string }>('farms');
       for (const [i, farmId] of body.farms.entries()) {
-        if (farms.find((f) => f.id === farmId)?.cooperativeId !== cooperativeId) throw new ApiError('bad_request', `farm ${farmId} is not a farm of cooperative ${cooperativeId}`, { issues: [{ path: `farms.${i}`, message: 'not a farm of this cooperative' }] });
+        if (access.registry.farms.get(farmId)?.cooperativeId !== cooperativeId) throw new ApiError('bad_request', `farm ${farmId} is not a farm of cooperative ${cooperativeId}`, { issues: [{ path: `farms.${i}`, message: 'not a farm of this cooperative' }] });
       }
       const { password, ...rest } = body;
       const hash = password && (await hashPassword(password));
