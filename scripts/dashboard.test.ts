@@ -73,7 +73,8 @@ describe('dashboard in Chromium', () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
-  async function signedIn(username: string, size: keyof typeof SIZES = 'laptop', locale = 'vi-VN'): Promise<{ context: BrowserContext; page: Page }> {
+  /** A browser signed in as `username`, once `ready` shows (the zone cards, unless said otherwise). */
+  async function signedIn(username: string, size: keyof typeof SIZES = 'laptop', locale = 'vi-VN', ready = '[data-testid=zone-card]'): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: SIZES[size], locale });
     const page = await context.newPage();
     page.on('pageerror', (err) => {
@@ -83,7 +84,7 @@ describe('dashboard in Chromium', () => {
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
-    await page.waitForSelector('[data-testid=zone-card]');
+    await page.waitForSelector(ready);
     return { context, page };
   }
 
@@ -160,13 +161,7 @@ describe('dashboard in Chromium', () => {
     expect(((await asAdmin('GET', '/api/v1/rules/bac-threshold/versions')) as { versions: unknown[] }).versions).toHaveLength(1);
     await context.close();
 
-    const other = await browser.newContext({ locale: 'vi-VN' });
-    const otherPage = await other.newPage();
-    await otherPage.goto(url);
-    await otherPage.fill('input[name=username]', 'nongdan-khac');
-    await otherPage.fill('input[name=password]', PASSWORD);
-    await otherPage.click('button[type=submit]');
-    await otherPage.waitForSelector('text=Chưa có khu tưới nào.');
+    const { context: other, page: otherPage } = await signedIn('nongdan-khac', 'laptop', 'vi-VN', 'text=Chưa có khu tưới nào.');
     expect(await otherPage.textContent('.farm-name')).toBe('Trại khác');
     expect((await otherPage.request.get(`${url}/api/v1/readings?node=soil-01&from=0`)).status()).toBe(404);
     expect((await otherPage.request.post(`${url}/api/v1/commands`, { data: { node: 'valve-01', action: 'valve.open', durationMin: 5 } })).status()).toBe(404);

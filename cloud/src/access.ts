@@ -38,14 +38,6 @@ export class Access {
     return this.isAdmin || (this.person.role === 'staff' && cooperativeId === this.person.cooperativeId);
   }
 
-  farmOfField(fieldId: string | undefined): string | undefined {
-    return this.registry.farmOfField(fieldId);
-  }
-
-  farmOfZone(zoneId: string): string | undefined {
-    return this.registry.farmOfZone(zoneId);
-  }
-
   canSeeNode(node: string): boolean {
     return this.canSeeFarm(this.registry.farmOfNode(node));
   }

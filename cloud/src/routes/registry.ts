@@ -56,17 +56,17 @@ export function registerRegistry(app: CloudApp, deps: CloudDeps): void {
       one: 'zone',
       input: ZoneConfig,
       output: Zone,
-      farmOf: (x: Stored, a: Access) => a.farmOfField(x.fieldId),
+      farmOf: (x: Stored, a: Access) => a.registry.farmOfField(x.fieldId),
       prepare: (b: ZoneConfig, a: Access) => {
         if (b.fieldId && !exists('fields', b.fieldId)) throw missingParent('fieldId', `field ${b.fieldId} does not exist`);
-        const farmId = a.farmOfField(b.fieldId);
+        const farmId = a.registry.farmOfField(b.fieldId);
         a.require(a.canManageFarm(farmId), b.fieldId ? `change the farm of field ${b.fieldId}` : 'keep zones outside a field');
         // A node reporting through another cooperative's gateway, or named by its zones, is theirs:
         // naming it here must not make its readings ours.
         const coopOf = (farm: string | undefined) => (farm === undefined ? undefined : a.registry.farms.get(farm)?.cooperativeId);
         const coop = coopOf(farmId);
         const owners = a.registry.gatewayFarmsOfNodes();
-        const theirs = new Set([...a.registry.zones.values()].filter((z) => coopOf(a.farmOfField(z.fieldId)) !== coop).flatMap(zoneNodes));
+        const theirs = new Set([...a.registry.zones.values()].filter((z) => coopOf(a.registry.farmOfField(z.fieldId)) !== coop).flatMap(zoneNodes));
         const taken = zoneNodes(b).find((n) => (owners.has(n) ? coopOf(owners.get(n)) !== coop : theirs.has(n)));
         if (taken) {
           const path = b.sensors.includes(taken) ? `sensors.${b.sensors.indexOf(taken)}` : b.weather.includes(taken) ? `weather.${b.weather.indexOf(taken)}` : b.valve === taken ? 'valve' : 'flowMeter';

@@ -24,7 +24,7 @@ export function registerRules(app: CloudApp, deps: CloudDeps): void {
   const zoneOf = (zoneId: string, a: Access) => {
     const zone = deps.irrigation.zone(zoneId);
     if (!zone || !a.canSeeZone(zoneId)) throw new ApiError('bad_request', `zone ${zoneId} does not exist`, { issues: [{ path: 'zoneId', message: 'no such zone' }] });
-    a.require(a.canManageFarm(a.farmOfZone(zoneId)), `change the rules of zone ${zoneId}`);
+    a.require(a.canManageFarm(a.registry.farmOfZone(zoneId)), `change the rules of zone ${zoneId}`);
     return zone;
   };
   /** A saved rule the person can see, or 404. */
@@ -47,7 +47,7 @@ export function registerRules(app: CloudApp, deps: CloudDeps): void {
       const body = c.req.valid('json');
       const { id } = c.req.valid('param');
       const before = deps.irrigation.rule(id);
-      if (before) a.require(a.canManageFarm(a.farmOfZone(before.zoneId)), `change rule ${id}`);
+      if (before) a.require(a.canManageFarm(a.registry.farmOfZone(before.zoneId)), `change rule ${id}`);
       zoneOf(body.zoneId, a);
       // A zone is watered by one rule at a time; a second one switched on would silently do nothing.
       const other = body.enabled ? deps.irrigation.rules().find((r) => r.zoneId === body.zoneId && r.enabled && r.id !== id) : undefined;
