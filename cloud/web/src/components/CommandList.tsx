@@ -14,7 +14,7 @@ export function CommandList(props: { commands: Command[]; timeZone: string }) {
       {props.commands.map((c) => (
         <li data-testid="command" data-state={c.state}>
           <strong>{t(`action.${c.action}`)}</strong>
-          {c.durationSec !== undefined && ` ${Math.round(c.durationSec / 60)} min`} · {c.node} · {c.source === 'person' ? t('byPerson') : t('byRule')}
+          {c.durationSec !== undefined && ` ${t('nMin', { n: Math.round(c.durationSec / 60) })}`} · {c.node} · {c.source === 'person' ? t('byPerson') : t('byRule')}
           <span class={`badge ${c.state}`}>{t(`state.${c.state}`)}</span>
           <ol class="steps">
             {STEPS.filter((s) => c[s] !== undefined).map((s) => (

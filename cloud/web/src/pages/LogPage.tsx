@@ -49,7 +49,7 @@ export function LogPage(props: { farm: Farm }) {
                     <td>{zoneName(d.zone)}</td>
                     <td>
                       {t(`decision.${d.action}`)}
-                      {d.durationMin !== undefined && ` ${Math.round(d.durationMin)} min`}
+                      {d.durationMin !== undefined && ` ${t('nMin', { n: Math.round(d.durationMin) })}`}
                     </td>
                     <td>{d.why ? whyText(d.why, lang) : d.reason}</td>
                     <td>{t(`origin.${d.origin}`)}</td>

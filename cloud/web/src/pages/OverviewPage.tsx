@@ -88,7 +88,7 @@ function ZoneCard(props: { view: ZoneView; farm: Farm }) {
       </p>
       <dl>
         <dt>{t('lastIrrigation')}</dt>
-        <dd>{v.lastRun ? `${formatTime(v.lastRun.at, lang, tz)}${v.lastRun.durationSec ? ` · ${Math.round(v.lastRun.durationSec / 60)} min` : ''}` : t('never')}</dd>
+        <dd>{v.lastRun ? `${formatTime(v.lastRun.at, lang, tz)}${v.lastRun.durationSec ? ` · ${t('nMin', { n: Math.round(v.lastRun.durationSec / 60) })}` : ''}` : t('never')}</dd>
         <dt>{t('nextIrrigation')}</dt>
         <dd>{nextIrrigation(v, t, lang, tz)}</dd>
         <dt>{t('rain24h')}</dt>

@@ -189,7 +189,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
                       <td>{formatTime(d.at, lang, props.farm.timeZone)}</td>
                       <td>
                         {t(`decision.${d.action}`)}
-                        {d.durationMin !== undefined && ` ${Math.round(d.durationMin)} min`}
+                        {d.durationMin !== undefined && ` ${t('nMin', { n: Math.round(d.durationMin) })}`}
                       </td>
                       <td>{d.why ? whyText(d.why, lang) : d.reason}</td>
                     </tr>
