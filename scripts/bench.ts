@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { Reading } from '@ruong/shared';
 import { startInfluxd, type Influxd } from '../cloud/test/influxd.ts';
 import { readingToValveLatency } from './bench/latency.ts';
+import { ADMIN, BATCH_READINGS, gatewayToken, ingestRateOf, startCloud } from './bench/cloud.ts';
+import { influxIngestRates } from './bench/influx-ingest.ts';
 import { cpuMs, freePort, rssBytes, runPublishers, start, writeJson, type Proc } from './bench/processes.ts';
 
 const gzipAsync = promisify(gzip);
@@ -23,13 +26,14 @@ const READINGS_PER_MESSAGE = 4;
 /** The paced part of the outage: messages a second (4 readings each) and for how long. */
 const PACED_PER_SECOND = 250;
 const PACED_SECONDS = Number(process.env.RUONG_BENCH_OUTAGE_SECONDS ?? 30);
-const ADMIN = 'bench-admin-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'ruong-bench-'));
 const rows: [string, string, string, string, string][] = [];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const MB = 1024 * 1024;
 /** The memory settings of the systemd unit in docs/deployment.md, so the gateway is measured as it runs on a Pi. */
 const GATEWAY_ENV = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=2' + (process.env.RUONG_BENCH_PROF ? ' --cpu-prof --cpu-prof-dir=' + process.env.RUONG_BENCH_PROF : '') };
+
+type Cloud = Awaited<ReturnType<typeof startCloud>>;
 
 const nodes = Array.from({ length: NODES }, (_, i) => ({ id: `bench-${i}`, secret: `bench-secret-${i}` }));
 
@@ -44,22 +48,6 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function startCloud(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
-  // The bench measures capacity, so the per-gateway ingest rate limit is lifted.
-  const proc = start('cloud/src/cli.ts', [], { RUONG_PORT: String(port), RUONG_HOST: '127.0.0.1', RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN, RUONG_INGEST_RATE: '100000', RUONG_INGEST_BURST: '100000', ...env });
-  const entry = await proc.log('cloud listening');
-  return { proc, url: String(entry.url) };
-}
-
-async function gatewayToken(url: string, id: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/gateways`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ id }),
-  });
-  return ((await res.json()) as { token: string }).token;
 }
 
 async function startGateway(name: string, cloudUrl: string, token: string): Promise<{ proc: Proc; mqttUrl: string; dataDir: string }> {
@@ -98,40 +86,6 @@ async function bareBrokerRate(total: number): Promise<number> {
   return total / seconds;
 }
 
-/** Posts prepared batches from `senders` concurrent senders (gateways), each one batch at a time; items/s. */
-async function postAll(bodies: (Buffer | string)[], senders: number, post: (body: Buffer | string, i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: senders }, async () => {
-      while (next < bodies.length) {
-        const i = next++;
-        await post(bodies[i]!, i);
-      }
-    }),
-  );
-  return (bodies.length * 5000) / ((performance.now() - t0) / 1000);
-}
-
-async function ingestRateOf(url: string, token: string, bodies: Buffer[], senders = 1): Promise<number> {
-  return postAll(bodies, senders, async (body, i) => {
-    const res = await fetch(`${url}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
-      body,
-    });
-    if (res.status !== 200) throw new Error(`ingest of batch ${i} answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
-  });
-}
-
-async function lineProtocolRate(url: string, lines: string[], senders = 1): Promise<number> {
-  return postAll(lines, senders, async (body) => {
-    const res = await fetch(`${url}/write?db=direct&precision=ms`, { method: 'POST', body });
-    if (res.status !== 204) throw new Error(`influxd /write answered ${res.status}`);
-  });
-}
-
 /** Loads 30 days of one-minute soil moisture for one node, then times the hourly chart query. */
 async function chartQueryMs(url: string): Promise<number> {
   const from = Date.UTC(2026, 5, 1);
@@ -157,15 +111,11 @@ async function chartQueryMs(url: string): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-async function main(): Promise<void> {
-  const cloudDir = join(dir, 'cloud');
-  const cloudPort = await freePort();
-  let cloud = await startCloud(cloudDir, cloudPort);
-  console.error(`bench: ${NODES} MQTT publishers × ${MESSAGES} messages × ${READINGS_PER_MESSAGE} readings, QoS 1, loopback; gateway env ${JSON.stringify(GATEWAY_ENV)}`);
+const phase = (name: string) => console.error(`bench: ${name}…`);
 
-  const phase = (name: string) => console.error(`bench: ${name}…`);
+/** 1. Gateway throughput against a bare aedes broker receiving the same messages. */
+async function gatewayPhase(cloud: Cloud): Promise<void> {
   phase('gateway throughput');
-  // 1. Gateway throughput against a bare aedes broker receiving the same messages.
   const messages = NODES * MESSAGES;
   const readings = messages * READINGS_PER_MESSAGE;
   const bare = await bareBrokerRate(messages);
@@ -188,8 +138,11 @@ async function main(): Promise<void> {
   rows.push(['Gateway: CPU per reading', `${fmt(cpuPerReadingUs, 1)} µs`, '', '', '≤ 20 µs']);
   rows.push(['Gateway: RSS idle / peak under load', `${fmt(idleRss / MB, 1)} / ${fmt(peakRss / MB, 1)} MB`, '', '', 'idle < 80 MB']);
 
+}
+
+/** 2. Outage: the cloud unreachable while readings pile up on disk; then it comes back (a new cloud, returned). */
+async function outagePhase(cloud: Cloud, cloudDir: string): Promise<Cloud> {
   phase('outage');
-  // 2. Outage: the cloud unreachable while readings pile up on disk; then it comes back.
   const outagePort = await freePort();
   const outageToken = await gatewayToken(cloud.url, 'gw-outage');
   const og = await startGateway('gw-outage', `http://127.0.0.1:${outagePort}`, outageToken);
@@ -228,24 +181,23 @@ async function main(): Promise<void> {
   rows.push(['Outage: outbox size, 7 days × 100 readings/s', `${fmt(weekBytes / 1024 ** 3, 2)} GiB (${fmt(bytesPerReading, 1)} B/reading)`, '', '', '≤ 4 GiB']);
   rows.push(['Outage: drain after the link returns', `${fmt(drainRate)} readings/s (${fmt(drainRate / 100, 0)}× real time)`, '100 readings/s real time', '', '≥ 10×']);
 
+  return cloud;
+}
+
+/** 3. Cloud ingest into the embedded store against bare SQLite inserts of the same rows; charts; reading to valve. */
+async function cloudPhase(cloud: Cloud, data: Reading[][]): Promise<void> {
   phase('cloud ingest, charts, reading to valve');
-  // 3. Cloud ingest into the embedded store against bare SQLite inserts of the same rows.
-  const batches = 40;
-  const perBatch = 5000;
-  const gen = (b: number) =>
-    Array.from({ length: perBatch }, (_, i) => ({ node: `n${i % 50}`, metric: 'soil_moisture', value: (i % 90) + 0.5, ts: Date.UTC(2026, 3, 1) + (b * perBatch + i) * 1000 }));
   const db = new DatabaseSync(join(dir, 'bare.db'));
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   db.exec('CREATE TABLE readings (node TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (node, metric, ts)) WITHOUT ROWID');
   const insert = db.prepare('INSERT INTO readings (node, metric, ts, value) VALUES (?, ?, ?, ?)');
-  const data = Array.from({ length: batches }, (_, b) => gen(b));
   const s0 = performance.now();
   for (const batch of data) {
     db.exec('BEGIN');
     for (const r of batch) insert.run(r.node, r.metric, r.ts, r.value);
     db.exec('COMMIT');
   }
-  const sqliteRate = (batches * perBatch) / ((performance.now() - s0) / 1000);
+  const sqliteRate = (data.length * BATCH_READINGS) / ((performance.now() - s0) / 1000);
   db.close();
   const bodies = await Promise.all(data.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench-${b}`, readings }))));
   const ingestRate = await ingestRateOf(cloud.url, await gatewayToken(cloud.url, 'gw-ingest'), bodies);
@@ -254,33 +206,78 @@ async function main(): Promise<void> {
   const runs = Number(process.env.RUONG_BENCH_LATENCY_RUNS ?? 100);
   const latency = await readingToValveLatency(dir, cloud.url, ADMIN, await gatewayToken(cloud.url, 'gw-latency'), runs);
   rows.push(['Reading to valve (threshold crossed → valve node has the command)', `p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${runs} runs)`, '', '', 'p50 < 100 ms, p99 < 1 s']);
-  await cloud.proc.stop();
 
+}
+
+async function influxPhase(data: Reading[][]): Promise<void> {
   phase('InfluxDB');
   // 4. Cloud ingest into InfluxDB against the same points posted to the same influxd as line protocol.
   const influxd = await startInfluxd();
   try {
-    await influxd.query('CREATE DATABASE direct');
-    const lines = data.map((batch) => batch.map((r) => `readings,metric=${r.metric},node=${r.node} value=${r.value} ${r.ts}`).join('\n'));
-    const directRate = await lineProtocolRate(influxd.url, lines);
-    const directRate4 = await lineProtocolRate(influxd.url, lines, 4);
+    for (const db of ['direct', 'forwarded']) await influxd.query(`CREATE DATABASE ${db}`);
     const influxCloud = await startCloud(join(dir, 'cloud-influx'), await freePort(), {
       RUONG_TELEMETRY_STORE: 'influxdb',
       RUONG_INFLUX_URL: influxd.url,
       RUONG_INFLUX_DATABASE: 'ruong',
       RUONG_INFLUX_RAW_RETENTION: 'INF',
     });
-    const influxToken = await gatewayToken(influxCloud.url, 'gw-influx');
-    const viaApi = await ingestRateOf(influxCloud.url, influxToken, bodies);
-    const bodies4 = await Promise.all(data.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench4-${b}`, readings }))));
-    const viaApi4 = await ingestRateOf(influxCloud.url, influxToken, bodies4, 4);
-    rows.push(['Cloud: ingest API → InfluxDB 1.6, 1 sender', `${fmt(viaApi)} readings/s`, `${fmt(directRate)} points/s (line protocol to /write)`, `${fmt(viaApi / directRate, 2)}×`, '≥ 0.8×']);
-    rows.push(['Cloud: ingest API → InfluxDB 1.6, 4 senders', `${fmt(viaApi4)} readings/s`, `${fmt(directRate4)} points/s (line protocol to /write)`, `${fmt(viaApi4 / directRate4, 2)}×`, '≥ 0.8×']);
+    const rounds = Number(process.env.RUONG_BENCH_INFLUX_ROUNDS ?? 3);
+    const rates = await influxIngestRates({
+      dir,
+      influxUrl: influxd.url,
+      influxdPid: influxd.pid()!,
+      cloudUrl: influxCloud.url,
+      cloudPid: influxCloud.proc.child.pid!,
+      token: await gatewayToken(influxCloud.url, 'gw-influx'),
+      batches: data,
+      senders: [1, 4],
+      rounds,
+    });
+    for (const r of rates) {
+      rows.push([
+        `Cloud: ingest API → InfluxDB 1.6, ${r.senders} sender${r.senders > 1 ? 's' : ''}`,
+        `${fmt(r.api)} readings/s`,
+        `${fmt(r.direct)} points/s (line protocol to /write)`,
+        `${fmt(r.api / r.direct, 2)}× (rounds ${r.ratios.map((x) => fmt(x, 2)).join(', ')})`,
+        '≥ 0.8×',
+      ]);
+      rows.push([
+        `  ceiling: a bare Node forwarder, ${r.senders} sender${r.senders > 1 ? 's' : ''}`,
+        `${fmt(r.forwarded)} readings/s, ${fmt(r.cpu.forwarder, 2)} µs CPU per reading`,
+        'receives, inflates, forwards prepared line protocol',
+        `${fmt(r.forwarded / r.direct, 2)}×`,
+        '',
+      ]);
+      rows.push([
+        `  CPU per reading, ${r.senders} sender${r.senders > 1 ? 's' : ''}`,
+        `cloud ${fmt(r.cpu.cloud, 2)} µs + influxd ${fmt(r.cpu.influxdViaApi, 2)} µs`,
+        `influxd ${fmt(r.cpu.influxdDirect, 2)} µs`,
+        '',
+        '',
+      ]);
+    }
     rows.push(['Charts: 30-day hourly query, InfluxDB rollups', `${fmt(await chartQueryMs(influxCloud.url), 1)} ms (median of 20)`, '', '', '< 100 ms']);
     await influxCloud.proc.stop();
   } finally {
     await influxd.dispose();
   }
+}
+
+async function main(): Promise<void> {
+  const only = process.env.RUONG_BENCH_ONLY?.split(',');
+  const runs = (name: string) => !only || only.includes(name);
+  const cloudDir = join(dir, 'cloud');
+  let cloud = await startCloud(cloudDir, await freePort());
+  console.error(`bench: ${NODES} MQTT publishers × ${MESSAGES} messages × ${READINGS_PER_MESSAGE} readings, QoS 1, loopback; gateway env ${JSON.stringify(GATEWAY_ENV)}`);
+  if (runs('gateway')) await gatewayPhase(cloud);
+  if (runs('outage')) cloud = await outagePhase(cloud, cloudDir);
+  // The batches both ingest measures send: 40 × 5000 soil readings from 50 nodes, a second apart.
+  const data = Array.from({ length: 40 }, (_, b) =>
+    Array.from({ length: BATCH_READINGS }, (_, i) => ({ node: `n${i % 50}`, metric: 'soil_moisture', value: (i % 90) + 0.5, ts: Date.UTC(2026, 3, 1) + (b * BATCH_READINGS + i) * 1000 })),
+  );
+  if (runs('cloud')) await cloudPhase(cloud, data);
+  await cloud.proc.stop();
+  if (runs('influxdb')) await influxPhase(data);
 
   const header: [string, string, string, string, string] = ['measure', 'Ruộng', 'baseline (same run)', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

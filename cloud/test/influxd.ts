@@ -10,6 +10,8 @@ export type Influxd = {
   url: string;
   port: number;
   dir: string;
+  /** The running server's process id (the bench reads its CPU time). */
+  pid(): number | undefined;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops the server and deletes its data. */
@@ -54,6 +56,7 @@ bind-address = "127.0.0.1:${rpc}"
     url,
     port,
     dir,
+    pid: () => child?.pid,
     async start() {
       child = spawn('influxd', ['-config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (c: Buffer) => (output += c.toString()));

@@ -32,8 +32,11 @@ export const METRICS = {
 
 export type KnownMetric = keyof typeof METRICS;
 
+// A Map answers the per-reading lookup of ingest several times faster than `Object.hasOwn` on the literal.
+const SPECS: ReadonlyMap<string, MetricSpec> = new Map(Object.entries(METRICS));
+
 export function metricSpec(metric: string): MetricSpec | undefined {
-  return Object.hasOwn(METRICS, metric) ? METRICS[metric as KnownMetric] : undefined;
+  return SPECS.get(metric);
 }
 
 /** The unit of a metric, or '' for custom metrics whose unit we cannot know. */

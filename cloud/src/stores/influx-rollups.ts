@@ -6,7 +6,11 @@ import type { RetentionPlan } from './influx-schema.ts';
 
 export const HOUR = 3_600_000;
 export const ROLLUP_MEASUREMENT = 'readings_1h';
-const FLUSH_EVERY_MS = 10_000;
+/**
+ * Background recompute pace. A query flushes the hours it reads first, so this only bounds the dirty set;
+ * each pass re-reads the still-filling hour whole, so a faster pace costs InfluxDB more for nothing.
+ */
+const FLUSH_EVERY_MS = 60_000;
 /** Hours recomputed by one query, so a week-old backlog does not become one huge query. */
 const HOURS_PER_QUERY = 24;
 /** On start, hours recomputed for every node: rollups a crash left stale heal themselves. */
