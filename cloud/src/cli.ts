@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startCloud } from './cloud.ts';
 import { parseCloudConfig } from './config.ts';
+import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { NodeId } from '@ruong/shared';
@@ -12,7 +13,9 @@ const HELP = `ruong-cloud — the Ruộng cloud API
 
 Usage:
   ruong-cloud                         run the API (and the status page at /)
-  ruong-cloud register-gateway <id>   register a gateway and print its token once
+  ruong-cloud register-gateway <id> [--farm <farmId>]
+                                      register a gateway (for a farm) and print its token once;
+                                      run again, it prints a new token and sets the farm when given
   ruong-cloud --help
 
 Environment:
@@ -32,7 +35,7 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    args = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, farm: { type: 'string' } } });
   } catch (err) {
     fail((err as Error).message);
   }
@@ -49,14 +52,23 @@ async function main(): Promise<void> {
   const [command, id] = args.positionals;
   if (command === 'register-gateway') {
     if (!id || !NodeId.safeParse(id).success) fail('register-gateway needs a gateway id like field-gw-1 ([a-z0-9][a-z0-9_-]{0,63})');
-    const meta = new SqliteMetadataStore(join(config.RUONG_DATA_DIR, 'cloud.db'));
+    const farm = args.values.farm;
+    const file = join(config.RUONG_DATA_DIR, 'cloud.db');
+    if (farm !== undefined) {
+      const registry = new SqliteIrrigationStore(file);
+      const known = registry.list('farms').some((f) => f.id === farm);
+      registry.close();
+      if (!known) fail(`farm "${farm}" does not exist in ${config.RUONG_DATA_DIR}; create it first (PUT /api/v1/farms/${farm})`);
+    }
+    const meta = new SqliteMetadataStore(file);
     const token = newToken('rgw');
-    const created = meta.createGateway(id, id, undefined, hashToken(token), Date.now()) || meta.setGatewayToken(id, hashToken(token));
+    const created = meta.createGateway(id, id, farm, hashToken(token), Date.now()) || (meta.setGatewayToken(id, hashToken(token)) && (farm === undefined || meta.setGatewayFarm(id, farm)));
     meta.close();
     if (!created) fail(`could not register ${id}`);
     process.stdout.write(`${token}\n`);
     return;
   }
+  if (args.values.farm !== undefined) fail('--farm belongs to register-gateway; see --help');
   if (command !== undefined && command !== 'serve') fail(`unknown command "${command}"; see --help`);
 
   const log = pino({ name: 'ruong-cloud', level: config.RUONG_LOG_LEVEL });

@@ -39,6 +39,10 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.#db.prepare('UPDATE gateways SET token_hash = ? WHERE id = ?').run(tokenHash, id).changes === 1;
   }
 
+  setGatewayFarm(id: string, farmId: string): boolean {
+    return this.#db.prepare('UPDATE gateways SET farm_id = ? WHERE id = ?').run(farmId, id).changes === 1;
+  }
+
   gatewayByTokenHash(tokenHash: string): string | undefined {
     const row = this.#db.prepare('SELECT id FROM gateways WHERE token_hash = ?').get(tokenHash) as { id: string } | undefined;
     return row?.id;

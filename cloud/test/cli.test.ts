@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
+
+/** `ruong-cloud` on the cloud machine, over the data folder of a running cloud: exit code, stdout, stderr. */
+async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, RUONG_DATA_DIR: dataDir } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('ruong-cloud register-gateway', () => {
+  let cloud: TestCloud;
+  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+  const put = (path: string, body: object) => fetch(`${cloud.url}${path}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
+  const ingest = (token: string, batchId: string) =>
+    fetch(`${cloud.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batchId, readings: [{ node: 'soil-cli', metric: 'soil_moisture', value: 31.5, ts: Date.UTC(2026, 10, 1) }] }),
+    });
+  const gateway = async (id: string) => ((await (await cloud.get('/api/v1/gateways')).json()) as { gateways: { id: string; farmId?: string }[] }).gateways.find((g) => g.id === id);
+
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    expect((await put('/api/v1/cooperatives/htx-cli', { name: 'HTX CLI' })).status).toBe(200);
+    expect((await put('/api/v1/farms/farm-cli', { name: 'Ruộng CLI', cooperativeId: 'htx-cli', latitude: 10.03 })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('refuses a farm that does not exist, naming it, and registers nothing', async () => {
+    const { code, stdout, stderr } = await cli(cloud.dataDir, 'register-gateway', 'gw-cli', '--farm', 'farm-nope');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`ruong-cloud: farm "farm-nope" does not exist in ${cloud.dataDir}; create it first (PUT /api/v1/farms/farm-nope)\n`);
+    expect(await gateway('gw-cli')).toBeUndefined();
+  });
+
+  it('registers a gateway for a farm; its token uploads; registering again replaces the token and keeps the farm', async () => {
+    const first = await cli(cloud.dataDir, 'register-gateway', 'gw-cli', '--farm', 'farm-cli');
+    expect(first.code).toBe(0);
+    const token = first.stdout.trim();
+    expect(token).toMatch(/^rgw_/);
+    expect(await gateway('gw-cli')).toMatchObject({ farmId: 'farm-cli' });
+    expect((await ingest(token, 'cli-1')).status).toBe(200);
+
+    const again = await cli(cloud.dataDir, 'register-gateway', 'gw-cli');
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).not.toBe(token);
+    expect((await ingest(token, 'cli-2')).status).toBe(401);
+    expect((await ingest(again.stdout.trim(), 'cli-2')).status).toBe(200);
+    expect(await gateway('gw-cli')).toMatchObject({ farmId: 'farm-cli' });
+  });
+
+  it('says --farm belongs to register-gateway when given to serve', async () => {
+    expect(await cli(cloud.dataDir, 'serve', '--farm', 'farm-cli')).toMatchObject({ code: 2, stderr: 'ruong-cloud: --farm belongs to register-gateway; see --help\n' });
+  });
+});
