@@ -1,12 +1,14 @@
 /**
  * The dashboard in real Chromium against the whole platform (`npm start`: cloud, gateway, simulated
- * farm with half a day of history). Writes the screenshots docs/dashboard.md shows.
+ * farm with half a day of history). Takes the screenshots docs/dashboard.md shows: into
+ * `RUONG_SCREENSHOTS` when set (`RUONG_SCREENSHOTS=docs/screenshots` refreshes the docs), else into the
+ * test's temp dir, so a test run leaves the working tree as it found it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../gateway/test/helpers.ts';
@@ -14,17 +16,17 @@ import { freePort } from './free-port.ts';
 
 const PASSWORD = 'mat-khau-demo-2026';
 const ADMIN_TOKEN = 'dashboard-test-admin-token-1';
-const SHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const SIZES = { phone: { width: 360, height: 800 }, laptop: { width: 1366, height: 768 } } as const;
 
 /** A whole-page screenshot from the top (the sticky header would otherwise land mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, dir: string, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 describe('dashboard in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ruong-dashboard-'));
+  const shots = resolve(process.env.RUONG_SCREENSHOTS ?? join(dataDir, 'screenshots'));
   let platform: ChildProcess;
   let url: string;
   let browser: Browser;
@@ -60,7 +62,7 @@ describe('dashboard in Chromium', () => {
       { timeoutMs: 60_000, pollMs: 500 },
     );
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(shots, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -108,7 +110,7 @@ describe('dashboard in Chromium', () => {
       // Live: the moisture shown is the newest reading's.
       const { nodes } = (await asAdmin('GET', '/api/v1/nodes')) as { nodes: { node: string; latest: Record<string, { value: number }> }[] };
       expect(nodes.find((n) => n.node === 'soil-01')!.latest.soil_moisture).toBeDefined();
-      await screenshot(page, `overview-${size}`);
+      await screenshot(page, shots, `overview-${size}`);
       await context.close();
     }
   }, 60_000);
@@ -127,7 +129,7 @@ describe('dashboard in Chromium', () => {
       await page.locator('[data-testid=chart][data-range="24h"]').waitFor();
       // Half a day of history in 10-minute buckets (72, less the edges).
       expect(Number(await page.locator('[data-testid=chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
-      await screenshot(page, `chart-${size}`);
+      await screenshot(page, shots, `chart-${size}`);
       await context.close();
     }
   }, 60_000);
@@ -191,7 +193,7 @@ describe('dashboard in Chromium', () => {
       expect(await preview.textContent()).toMatch(/Trong 3 ngày qua, quy tắc này đã mở van [1-9]\d* lần/);
       // Each decision's reason in the person's language, from the engine's phrases.
       expect(await preview.textContent()).toMatch(/độ ẩm [\d.]+% < 90% trong 15 phút → mở van \d+ phút/);
-      await screenshot(page, `rule-editor-${size}`);
+      await screenshot(page, shots, `rule-editor-${size}`);
       if (size === 'laptop') {
         await page.click('[data-testid=save]');
         await expect.poll(() => page.textContent('[data-testid=editor-message]')).toBe('Đã lưu phiên bản 1.');
@@ -210,13 +212,34 @@ describe('dashboard in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('lists alerts with their time and state: the sensors that were silent while history replayed have cleared', async () => {
+  it('lists alerts with their time and state: a battery that ran low, then was changed', async () => {
+    const { token } = (await asAdmin('POST', '/api/v1/gateways', { id: 'gw-pin', farmId: 'htx-demo' })) as { token: string };
+    const send = async (batchId: string, volts: number) => {
+      const res = await fetch(`${url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId, readings: [{ node: 'pin-thu', metric: 'battery_voltage', value: volts, ts: Date.now() }] }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await send('pin-1', 3.31);
     const { context, page } = await signedIn('nongdan', 'phone');
     await page.locator('nav a', { hasText: 'Cảnh báo' }).click();
-    const silent = page.locator('[data-testid=alert][data-kind=sensor_silent]');
-    await silent.first().waitFor();
-    expect(await silent.first().textContent()).toMatch(/Cảm biến im lặng.*không có số đo \d+ phút \(quá 30 phút\)/);
-    await expect.poll(async () => (await silent.allTextContents()).every((text) => text.includes('đã hết')), { timeout: 10_000 }).toBe(true);
+    const battery = page.locator('[data-testid=alert][data-kind=battery_low]');
+    await battery.waitFor();
+    expect(await battery.textContent()).toMatch(/Pin yếu.*pin-thu.*pin 3\.31 V \(dưới 3\.5 V\)/);
+    expect(await battery.textContent()).not.toContain('đã hết');
+    await send('pin-2', 3.92);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await battery.waitFor();
+          return battery.textContent();
+        },
+        { timeout: 15_000, intervals: [1000] },
+      )
+      .toContain('đã hết');
     await context.close();
   }, 30_000);
 

@@ -57,4 +57,17 @@ describe('alert conditions', () => {
     expect(kinds([at('soil-1', 'soil_moisture', 70.1)])).toEqual(['out_of_range soil-1/soil_moisture']);
     expect(kinds([at('stray-9', 'soil_moisture', 1)])).toEqual([]);
   });
+
+  it('counts a sensor silent up to the readings its gateway still holds, not past them', () => {
+    const health = (oldestUnsentTs: number | null) => ({ uptimeSec: 60, rssBytes: 1, queueDepth: oldestUnsentTs === null ? 0 : 10, oldestUnsentTs, readingsIn: 0, readingsOut: 0, droppedByCap: 0, rejects: {} });
+    const silent = () => conditions(new Map()).filter((c) => c.kind === 'sensor_silent');
+    meta.touchNodes('gw-new', new Map([['soil-1', NOW - 45 * MIN]]));
+    meta.recordContact('gw-new', NOW, health(null));
+    expect(silent()).toEqual([{ kind: 'sensor_silent', farmId: 'f1', subject: 'soil-1', detail: alertText('sensor_silent', { min: 45, limit: 30 }), n: { min: 45, limit: 30 } }]);
+    // Its readings from 40 minutes ago on are still in the gateway's outbox: 5 minutes of known silence.
+    meta.recordContact('gw-new', NOW, health(NOW - 40 * MIN));
+    expect(silent()).toEqual([]);
+    meta.recordContact('gw-new', NOW, health(NOW - 10 * MIN));
+    expect(silent().map((c) => c.n)).toEqual([{ min: 35, limit: 30 }]);
+  });
 });

@@ -27,10 +27,14 @@ export function alertConditions(
   const measuring = new Set<string>();
   for (const z of registry.zones.values()) for (const n of [...z.sensors, ...z.weather, z.flowMeter]) if (n) measuring.add(n);
 
+  // Readings still waiting in a gateway's outbox are not silence: the cloud knows each node only up to
+  // the oldest of them, so a gateway delivering a backlog (after an outage, or a replayed history) raises nothing.
+  const knownUntil = new Map(input.gateways.map((g) => [g.id, Math.min(now, g.health?.oldestUnsentTs ?? now)]));
   for (const n of input.nodes) {
     const farmId = registry.farmOfNode(n.node);
-    if (!farmId || !measuring.has(n.node) || now - n.lastSeen <= limits.silentAfterMs) continue;
-    out.push(condition('sensor_silent', farmId, n.node, { min: minutes(now - n.lastSeen), limit: minutes(limits.silentAfterMs) }));
+    const silentMs = (knownUntil.get(n.gateway) ?? now) - n.lastSeen;
+    if (!farmId || !measuring.has(n.node) || silentMs <= limits.silentAfterMs) continue;
+    out.push(condition('sensor_silent', farmId, n.node, { min: minutes(silentMs), limit: minutes(limits.silentAfterMs) }));
   }
   for (const l of input.latest) {
     const farmId = registry.farmOfNode(l.node);
