@@ -237,7 +237,7 @@ describe('dashboard in Chromium', () => {
           await battery.waitFor();
           return battery.textContent();
         },
-        { timeout: 15_000, intervals: [1000] },
+        { timeout: 15_000, interval: 1000 },
       )
       .toContain('đã hết');
     await context.close();
