@@ -12,7 +12,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Reading } from '@ruong/shared';
-import { startInfluxd, type Influxd } from '../cloud/test/influxd.ts';
+import { startInfluxd } from '../cloud/test/influxd.ts';
 import { readingToValveLatency } from './bench/latency.ts';
 import { ADMIN, BATCH_READINGS, gatewayToken, ingestRateOf, startCloud } from './bench/cloud.ts';
 import { influxIngestRates } from './bench/influx-ingest.ts';
