@@ -137,7 +137,6 @@ async function gatewayPhase(cloud: Cloud): Promise<void> {
   rows.push(['Gateway: MQTT in → outbox → cloud ack', `${fmt(gwRate)} readings/s`, `${fmt(bare * READINGS_PER_MESSAGE)} readings/s (bare aedes)`, `${fmt(gwRate / (bare * READINGS_PER_MESSAGE), 2)}×`, '≥ 0.5×']);
   rows.push(['Gateway: CPU per reading', `${fmt(cpuPerReadingUs, 1)} µs`, '', '', '≤ 20 µs']);
   rows.push(['Gateway: RSS idle / peak under load', `${fmt(idleRss / MB, 1)} / ${fmt(peakRss / MB, 1)} MB`, '', '', 'idle < 80 MB']);
-
 }
 
 /** 2. Outage: the cloud unreachable while readings pile up on disk; then it comes back (a new cloud, returned). */
@@ -206,7 +205,6 @@ async function cloudPhase(cloud: Cloud, data: Reading[][]): Promise<void> {
   const runs = Number(process.env.RUONG_BENCH_LATENCY_RUNS ?? 100);
   const latency = await readingToValveLatency(dir, cloud.url, ADMIN, await gatewayToken(cloud.url, 'gw-latency'), runs);
   rows.push(['Reading to valve (threshold crossed → valve node has the command)', `p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${runs} runs)`, '', '', 'p50 < 100 ms, p99 < 1 s']);
-
 }
 
 async function influxPhase(data: Reading[][]): Promise<void> {

@@ -62,7 +62,9 @@ async function main(): Promise<void> {
     }
     const meta = new SqliteMetadataStore(file);
     const token = newToken('rgw');
-    const created = meta.createGateway(id, id, farm, hashToken(token), Date.now()) || (meta.setGatewayToken(id, hashToken(token)) && (farm === undefined || meta.setGatewayFarm(id, farm)));
+    const hash = hashToken(token);
+    // A gateway already registered gets the new token, and the farm when one is given.
+    const created = meta.createGateway(id, id, farm, hash, Date.now()) || (meta.setGatewayToken(id, hash) && (farm === undefined || meta.setGatewayFarm(id, farm)));
     meta.close();
     if (!created) fail(`could not register ${id}`);
     process.stdout.write(`${token}\n`);

@@ -5,10 +5,12 @@
  * with the CPU time each process spent per reading, which shows where the time goes.
  */
 import type { Reading } from '@ruong/shared';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { readingsToLineProtocol } from '../../cloud/src/stores/influx-line-protocol.ts';
+import { MEASUREMENT } from '../../cloud/src/stores/influx-telemetry-store.ts';
 import { ingestRateOf, lineProtocolRate, postAll } from './cloud.ts';
 import { cpuMs, start } from './processes.ts';
 
@@ -62,7 +64,8 @@ export async function influxIngestRates(options: {
 }): Promise<IngestRates[]> {
   const { influxUrl, cloudUrl, token, batches, rounds } = options;
   const total = batches.reduce((n, b) => n + b.length, 0);
-  const lines = batches.map((batch) => batch.map((r) => `readings,metric=${r.metric},node=${r.node} value=${r.value} ${r.ts}`).join('\n'));
+  // The very lines the cloud writes, so both paths hand influxd the same bytes.
+  const lines = batches.map((batch) => readingsToLineProtocol(MEASUREMENT, batch));
   // Every post through the API needs a batch id of its own, or the cloud answers it as a duplicate.
   const bodies = (tag: string) => Promise.all(batches.map((readings, b) => gzipAsync(JSON.stringify({ batchId: `bench-${tag}-${b}`, readings }))));
   const warm = await bodies('warm-up');
