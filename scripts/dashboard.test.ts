@@ -124,7 +124,8 @@ describe('dashboard in Chromium', () => {
       await chart.waitFor();
       // Six hours in 5-minute buckets (72, less the edges) of a node reporting every 10 s.
       expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
-      expect(await page.locator('[data-testid=chart] canvas').count()).toBe(1);
+      // uPlot draws its canvas in an effect after the render that set data-points: wait for it, then exactly one.
+      await expect.poll(() => page.locator('[data-testid=chart] canvas').count()).toBe(1);
       await page.click('[data-testid=range-24h]');
       await page.locator('[data-testid=chart][data-range="24h"]').waitFor();
       // Half a day of history in 10-minute buckets (72, less the edges).
