@@ -48,6 +48,24 @@ describe('cloud configured for InfluxDB', () => {
     expect(await read.json()).toEqual({ series: [{ node: 'soil-i1', metric: 'soil_moisture', unit: '%VWC', points: [[T0, 20], [T0 + 60_000, 21]] }] });
   });
 
+  it('stores each value as JSON reads it, however the number is written and whichever way the batch is parsed', async () => {
+    // The gateway's own compact form is copied into line protocol as written; a batch with spaces takes JSON.parse.
+    const values = ['25.60', '1E+2', '-0.0', '1e-7', '0.30000000000000004', '12345678901234567', '-3'];
+    const bodies = [
+      `{"batchId":"influx-numbers","readings":[${values.map((v, i) => `{"node":"soil-num","metric":"custom_n${i}","value":${v},"ts":${T0 + i}}`).join(',')}]}`,
+      `{ "batchId": "influx-numbers-spaced", "readings": [${values.map((v, i) => `{ "ts": ${T0 + i}, "value": ${v}, "metric": "custom_n${i}", "node": "soil-num2" }`).join(', ')}] }`,
+    ];
+    for (const body of bodies) {
+      const res = await fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+      expect(await res.json()).toMatchObject({ accepted: values.length, duplicate: false });
+    }
+    for (const node of ['soil-num', 'soil-num2']) {
+      const { series } = (await (await cloud.get(`/api/v1/readings?node=${node}&from=${T0}`)).json()) as { series: { metric: string; points: [number, number][] }[] };
+      // `+ 0`: JSON has no -0 to answer with.
+      expect(series.map((s) => [s.metric, s.points])).toEqual(values.map((v, i) => [`custom_n${i}`, [[T0 + i, Number(v) + 0]]]));
+    }
+  });
+
   it('answers 503 with Retry-After while InfluxDB is down, reports it in /healthz, and takes the batch once it is back', async () => {
     await influxd.stop();
     const batch = { batchId: 'influx-down', readings: [reading('soil-i3', 0)] };

@@ -12,3 +12,4 @@ export * from './reject-reason.ts';
 export * from './serial-codec.ts';
 export * from './mqtt-codec.ts';
 export * from './irrigation/index.ts';
+export * from './scan-ingest-batch.ts';

@@ -1,4 +1,4 @@
-import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Reading, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
+import { evaluateRule, type DailyWeather, type Decision, type DecisionRecord, type IrrigationRule, type Zone, type ZoneRun, type ZoneSnapshot } from '@ruong/shared';
 import { accumulateDeficit, litresFromFlow, localDayStart, reasonKind, runAfter, runOnDay, why, whyText, worthRecording } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { Commands } from '../commands.ts';
@@ -31,11 +31,12 @@ export class Evaluator {
     this.#log = log;
   }
 
-  /** After a batch is stored: evaluates every zone whose nodes are in it, one evaluation per zone at a time. */
-  async afterIngest(readings: readonly Reading[]): Promise<void> {
-    if (readings.length === 0) return;
-    const newest = new Map<string, number>();
-    for (const r of readings) newest.set(r.node, Math.max(newest.get(r.node) ?? 0, r.ts));
+  /**
+   * After a batch is stored: evaluates every zone whose nodes are in it, one evaluation per zone at a
+   * time. `newest` holds the time of each node's newest reading in the batch.
+   */
+  async afterIngest(newest: ReadonlyMap<string, number>): Promise<void> {
+    if (newest.size === 0) return;
     const rules = this.#store.rules().filter((r) => r.enabled);
     const work: Promise<unknown>[] = [];
     for (const zone of this.#store.zones()) {

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { IngestBatch, IngestReply, parseIngestBatch, toIssues } from '@ruong/shared';
+import { IngestBatch, IngestReply, parseIngestBatch, scanIngestBatch, toIssues, type ReadingSource } from '@ruong/shared';
 import { ApiError } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requireGateway } from '../auth.ts';
@@ -28,23 +28,15 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
   const countBatch = deps.metrics.counter('ruong_ingest_batches_total', 'Batches received, by result');
   const countReadings = deps.metrics.counter('ruong_ingest_readings_total', 'Readings stored');
 
-  // Documented from the schema like every route, but parsed by `parseIngestBatch`: the same answers as
-  // the schema, without running zod over each of thousands of readings (the hot path of the cloud).
+  // Documented from the schema like every route, but parsed by `parseBody`: the same answers as the
+  // schema, without running zod over each of thousands of readings (the hot path of the cloud).
   app.openAPIRegistry.registerPath(route);
   const middleware = [requireGateway(deps), rateLimit(deps.ingestRate.perSecond, deps.ingestRate.burst, (c) => c.get('gateway')), inflatedBody(deps.maxBodyBytes)] as const;
   app.post(route.path, ...middleware, async (c) => {
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new ApiError('unsupported_media_type', `Content-Type ${contentType || '(none)'} is not supported; send application/json`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(c.get('body').toString('utf8'));
-    } catch (err) {
-      throw new ApiError('bad_request', `request body is not valid JSON: ${(err as Error).message}`);
-    }
-    const parsed = parseIngestBatch(raw);
-    if (!parsed.success) throw new ApiError('bad_request', 'the request is not valid', { issues: toIssues(parsed.error) });
+    const { batch, source } = parseBody(c.get('body'));
     const gateway = c.get('gateway');
-    const batch = parsed.data;
     const now = deps.now();
     // Acks first: they are idempotent, and a resent batch may carry newer ones than its first try.
     for (const ack of batch.acks) deps.commands.applyAck(gateway, ack);
@@ -56,7 +48,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
       return c.json({ batchId: batch.batchId, accepted: seen, duplicate: true, commands: deps.commands.pendingFor(gateway) }, 200);
     }
     try {
-      await deps.telemetry.write(batch.readings);
+      await deps.telemetry.write(batch.readings, source);
     } catch (err) {
       countBatch({ result: 'store_unavailable' });
       deps.log.warn({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
@@ -72,10 +64,29 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     deps.meta.recordBatch(gateway, batch.batchId, batch.readings.length, now);
     deps.meta.recordContact(gateway, now, batch.health);
     // Rules run before the reply, so a command they make also rides back on it.
-    await deps.evaluator.afterIngest(batch.readings);
+    await deps.evaluator.afterIngest(lastSeen);
     countBatch({ result: 'stored' });
     countReadings({}, batch.readings.length);
     deps.log.debug({ gateway, batchId: batch.batchId, readings: batch.readings.length, acks: batch.acks.length }, 'batch stored');
     return c.json({ batchId: batch.batchId, accepted: batch.readings.length, duplicate: false, commands: deps.commands.pendingFor(gateway) }, 200);
   });
+}
+
+/**
+ * A gateway's batch, valid or refused with the schema's own issues. Batches as gateways write them are
+ * scanned in one pass that also notes where each reading's text sits; anything else takes JSON.parse
+ * and the schema.
+ */
+function parseBody(body: Buffer): { batch: IngestBatch; source?: ReadingSource } {
+  const scanned = scanIngestBatch(body);
+  if (scanned) return scanned;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new ApiError('bad_request', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseIngestBatch(raw);
+  if (!parsed.success) throw new ApiError('bad_request', 'the request is not valid', { issues: toIssues(parsed.error) });
+  return { batch: parsed.data };
 }

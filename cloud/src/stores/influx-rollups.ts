@@ -51,11 +51,16 @@ export class InfluxRollups {
   }
 
   touched(readings: readonly Reading[]): void {
+    let hour = NaN;
+    let nodes: Set<string> | undefined;
     for (const r of readings) {
-      const hour = Math.floor(r.ts / HOUR) * HOUR;
-      let nodes = this.#dirty.get(hour);
-      if (!nodes) this.#dirty.set(hour, (nodes = new Set()));
-      nodes.add(r.node);
+      // A batch mostly spans an hour or two: look the hour up only when it changes.
+      if (!(r.ts >= hour && r.ts < hour + HOUR)) {
+        hour = Math.floor(r.ts / HOUR) * HOUR;
+        nodes = this.#dirty.get(hour);
+        if (!nodes) this.#dirty.set(hour, (nodes = new Set()));
+      }
+      nodes!.add(r.node);
     }
   }
 

@@ -1,8 +1,8 @@
-import type { Reading, Series } from '@ruong/shared';
+import type { Reading, ReadingSource, Series } from '@ruong/shared';
 import { metricUnit } from '@ruong/shared';
 import type { Logger } from 'pino';
 import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection, type QueryResult } from './influx-http.ts';
-import { readingsToLineProtocol } from './influx-line-protocol.ts';
+import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, ROLLUP_MEASUREMENT } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
 import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
@@ -48,11 +48,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
     return store;
   }
 
-  async write(readings: readonly Reading[]): Promise<void> {
+  async write(readings: readonly Reading[], source?: ReadingSource): Promise<void> {
     if (readings.length === 0) return;
     try {
       // Timestamps go over the wire in the precision we write with (ms), never as a Date.
-      await this.#http.write(readingsToLineProtocol(MEASUREMENT, readings), this.#options.retention.raw.name);
+      const lines = source ? sourceToLineProtocol(MEASUREMENT, source) : readingsToLineProtocol(MEASUREMENT, readings);
+      await this.#http.write(lines, this.#options.retention.raw.name);
     } catch (err) {
       if (!(err instanceof InfluxPartialWrite)) throw err;
       // The good points are stored; the rest would be refused forever, so the batch must not be retried.

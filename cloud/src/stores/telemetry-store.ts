@@ -1,4 +1,4 @@
-import type { Aggregate, Reading, Series } from '@ruong/shared';
+import type { Aggregate, Reading, ReadingSource, Series } from '@ruong/shared';
 
 export type SeriesQuery = {
   nodes?: string[] | undefined;
@@ -19,7 +19,11 @@ export type LatestValue = { node: string; metric: string; value: number; ts: num
  */
 export interface TelemetryStore {
   readonly kind: string;
-  write(readings: readonly Reading[]): Promise<void>;
+  /**
+   * `source`, when given, is where these readings sit in the JSON they arrived in: a store may copy
+   * their text from it instead of formatting the readings again.
+   */
+  write(readings: readonly Reading[], source?: ReadingSource): Promise<void>;
   /** Series sorted by node then metric, points by time; bucket points carry the bucket's start. */
   query(q: SeriesQuery): Promise<Series[]>;
   latest(nodes?: readonly string[]): Promise<LatestValue[]>;

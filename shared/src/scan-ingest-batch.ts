@@ -1,0 +1,250 @@
+import { BatchId, IngestBatch, MAX_BATCH_READINGS } from './ingest.ts';
+import { METRIC_NAME_PATTERN, metricSpec } from './metrics.ts';
+import { EPOCH_MS_RANGE, NODE_ID_PATTERN, type Reading } from './reading.ts';
+
+/**
+ * Where each reading of a scanned batch sits in the bytes it arrived in. Reading i's node, metric,
+ * value and ts texts are `bytes[spans[8i] .. spans[8i+1])`, `[8i+2 .. 8i+3)`, `[8i+4 .. 8i+5)` and
+ * `[8i+6 .. 8i+7)`: a store can copy them instead of formatting the parsed reading again.
+ */
+export type ReadingSource = { readonly bytes: Uint8Array; readonly spans: Uint32Array };
+
+export type ScannedBatch = { batch: IngestBatch; source: ReadingSource };
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const RBRACKET = 0x5d;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const PREFIX = ascii('{"batchId":"');
+const READINGS_KEY = ascii('","readings":[');
+const KEYS: readonly Uint8Array[] = [ascii('"node":"'), ascii('"metric":"'), ascii('"value":'), ascii('"ts":')];
+const [NODE, METRIC, VALUE, TS] = [0, 1, 2, 3] as const;
+/** Which key a member starts with, told by the byte after its opening quote. */
+const KEY_BY_SECOND_BYTE: (number | undefined)[] = [];
+KEY_BY_SECOND_BYTE[0x6e] = NODE;
+KEY_BY_SECOND_BYTE[0x6d] = METRIC;
+KEY_BY_SECOND_BYTE[0x76] = VALUE;
+KEY_BY_SECOND_BYTE[0x74] = TS;
+
+/** The bytes `accepts` takes as a one-character string, as a lookup table. */
+function charTable(accepts: (c: string) => boolean): Uint8Array {
+  return Uint8Array.from({ length: 256 }, (_, c) => (accepts(String.fromCharCode(c)) ? 1 : 0));
+}
+// Read off the schema's own patterns, so the two cannot drift apart.
+const NODE_FIRST = charTable((c) => NODE_ID_PATTERN.test(c));
+const NODE_REST = charTable((c) => NODE_ID_PATTERN.test(`a${c}`));
+const METRIC_FIRST = charTable((c) => METRIC_NAME_PATTERN.test(c));
+const METRIC_REST = charTable((c) => METRIC_NAME_PATTERN.test(`a${c}`));
+/** The schema checks the id's length. */
+const BATCH_ID = charTable((c) => BatchId.safeParse(c).success);
+const MAX_NAME = 64;
+
+/** Powers of ten a double holds exactly: digits / 10^k is then correctly rounded, as JSON.parse rounds. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Up to 15 digits a double holds exactly. */
+const MAX_EXACT_DIGITS = 15;
+
+/** Names seen in one batch, each decoded once: readings repeat a handful of nodes and metrics thousands of times. */
+class Names {
+  readonly names: string[] = [];
+  readonly #firstSpan: number[] = [];
+  readonly #byHash = new Map<number, number>();
+  readonly #byName = new Map<string, number>();
+
+  id(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const candidate = this.#byHash.get(hash);
+    if (candidate !== undefined && sameBytes(bytes, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
+    const name = String.fromCharCode(...bytes.subarray(start, end));
+    let id = this.#byName.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.#firstSpan.push(start, end);
+      this.#byName.set(name, id);
+      if (candidate === undefined) this.#byHash.set(hash, id);
+    }
+    return id;
+  }
+}
+
+function sameBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+  return true;
+}
+
+function startsWith(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
+  if (at + literal.length > bytes.length) return false;
+  for (let i = 0; i < literal.length; i++) if (bytes[at + i] !== literal[i]) return false;
+  return true;
+}
+
+/** Scratch results of the scanning helpers, so the hot loop allocates nothing per field. */
+let hash = 0;
+let number = 0;
+
+/** Scans a name of the given character classes up to its closing quote; returns the quote's index, or -1. */
+function scanName(bytes: Uint8Array, at: number, first: Uint8Array, rest: Uint8Array): number {
+  if (first[bytes[at]!] !== 1) return -1;
+  let h = 0x811c9dc5;
+  let i = at;
+  for (; i < bytes.length && rest[bytes[i]!] === 1; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  if (i - at > MAX_NAME || bytes[i] !== QUOTE) return -1;
+  hash = h;
+  return i;
+}
+
+/**
+ * Scans a JSON number into `number` exactly as JSON.parse reads it; returns the index after it, or -1.
+ * Plain decimals of up to 15 digits are computed here; anything longer or with an exponent is left to
+ * `Number`, which agrees with JSON.parse on every JSON number.
+ */
+function scanNumber(bytes: Uint8Array, at: number): number {
+  let i = at;
+  const negative = bytes[i] === MINUS;
+  if (negative) i++;
+  let digits = 0;
+  let mantissa = 0;
+  let c = bytes[i]!;
+  if (c === ZERO) i++;
+  else if (c > ZERO && c <= NINE) {
+    for (; (c = bytes[i]!) >= ZERO && c <= NINE; i++, digits++) mantissa = mantissa * 10 + (c - ZERO);
+  } else return -1;
+  let fraction = 0;
+  if (bytes[i] === DOT) {
+    i++;
+    for (; (c = bytes[i]!) >= ZERO && c <= NINE; i++, fraction++) mantissa = mantissa * 10 + (c - ZERO);
+    if (fraction === 0) return -1;
+  }
+  let exponent = false;
+  if (bytes[i] === LOWER_E || bytes[i] === UPPER_E) {
+    exponent = true;
+    i++;
+    if (bytes[i] === PLUS || bytes[i] === MINUS) i++;
+    const from = i;
+    while ((c = bytes[i]!) >= ZERO && c <= NINE) i++;
+    if (i === from) return -1;
+  }
+  if (!exponent && digits + fraction <= MAX_EXACT_DIGITS) {
+    const magnitude = fraction ? mantissa / POW10[fraction]! : mantissa;
+    number = negative ? -magnitude : magnitude;
+  } else number = Number(String.fromCharCode(...bytes.subarray(at, i)));
+  return i;
+}
+
+/** Scans a timestamp written as plain digits into `number`; returns the index after it, or -1. */
+function scanTimestamp(bytes: Uint8Array, at: number): number {
+  let i = at;
+  let value = 0;
+  let c = bytes[i]!;
+  if (c <= ZERO || c > NINE) return -1;
+  for (; (c = bytes[i]!) >= ZERO && c <= NINE && i - at < 16; i++) value = value * 10 + (c - ZERO);
+  if (value < EPOCH_MS_RANGE.min || value > EPOCH_MS_RANGE.max) return -1;
+  number = value;
+  return i;
+}
+
+/**
+ * `IngestBatch.safeParse(JSON.parse(body))` in one pass over the bytes, for batches as gateways write
+ * them (`JSON.stringify` of a batch whose readings are plain and valid). Every reading is checked
+ * here, byte by byte, against the same patterns and ranges as the schema, without JSON.parse or zod
+ * touching it; the few other fields go through JSON.parse and the schema as usual. Returns undefined
+ * for anything else, valid or not: the caller then takes the general path, which gives the schema's own
+ * answer. A property test holds the two to the same results.
+ */
+export function scanIngestBatch(bytes: Uint8Array): ScannedBatch | undefined {
+  if (!startsWith(bytes, 0, PREFIX)) return undefined;
+  let i = PREFIX.length;
+  while (BATCH_ID[bytes[i]!] === 1) i++;
+  if (i === PREFIX.length || !startsWith(bytes, i, READINGS_KEY)) return undefined;
+  i += READINGS_KEY.length;
+  const arrayStart = i;
+
+  let spans = new Uint32Array(8 * 256);
+  const readings: Reading[] = [];
+  const nodes = new Names();
+  const metrics = new Names();
+  const mins: number[] = [];
+  const maxes: number[] = [];
+  let node = -1;
+
+  if (bytes[i] === RBRACKET) i++;
+  else
+    for (;;) {
+      if (readings.length === MAX_BATCH_READINGS || bytes[i++] !== LBRACE) return undefined;
+      const at = 8 * readings.length;
+      if (at === spans.length) {
+        const grown = new Uint32Array(2 * spans.length);
+        grown.set(spans);
+        spans = grown;
+      }
+      let seen = 0;
+      let metric = 0;
+      let value = 0;
+      let ts = 0;
+      for (let field = 0; field < 4; field++) {
+        if (field > 0 && bytes[i++] !== COMMA) return undefined;
+        const key = KEY_BY_SECOND_BYTE[bytes[i + 1]!]!;
+        if (key === undefined || seen & (1 << key) || !startsWith(bytes, i, KEYS[key]!)) return undefined;
+        seen |= 1 << key;
+        const start = (i += KEYS[key]!.length);
+        if (key === NODE) {
+          if ((i = scanName(bytes, i, NODE_FIRST, NODE_REST)) < 0) return undefined;
+          // Readings of one node usually follow each other: compare with the last one before hashing.
+          if (node < 0 || !sameBytes(bytes, start, i, spans[at - 8]!, spans[at - 7]!)) node = nodes.id(bytes, start, i, hash);
+          spans[at] = start;
+          spans[at + 1] = i++;
+        } else if (key === METRIC) {
+          if ((i = scanName(bytes, i, METRIC_FIRST, METRIC_REST)) < 0) return undefined;
+          metric = metrics.id(bytes, start, i, hash);
+          if (metric === mins.length) {
+            const spec = metricSpec(metrics.names[metric]!);
+            mins.push(spec?.min ?? -Infinity);
+            maxes.push(spec?.max ?? Infinity);
+          }
+          spans[at + 2] = start;
+          spans[at + 3] = i++;
+        } else if (key === VALUE) {
+          if ((i = scanNumber(bytes, i)) < 0) return undefined;
+          value = number;
+          spans[at + 4] = start;
+          spans[at + 5] = i;
+        } else {
+          if ((i = scanTimestamp(bytes, i)) < 0) return undefined;
+          ts = number;
+          spans[at + 6] = start;
+          spans[at + 7] = i;
+        }
+      }
+      if (bytes[i++] !== RBRACE || !(value >= mins[metric]! && value <= maxes[metric]! && Number.isFinite(value))) return undefined;
+      readings.push({ node: nodes.names[node]!, metric: metrics.names[metric]!, value, ts });
+      const next = bytes[i++];
+      if (next === RBRACKET) break;
+      if (next !== COMMA) return undefined;
+    }
+
+  // The rest of the batch (id, acks, decisions, health) is small: JSON.parse and the schema check it,
+  // with the readings array emptied. A second "readings" key would change what JSON.parse keeps.
+  const decoder = new TextDecoder();
+  const rest = decoder.decode(bytes.subarray(i - 1));
+  if (rest.includes('"readings"')) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(bytes.subarray(0, arrayStart)) + rest);
+  } catch {
+    return undefined;
+  }
+  const parsed = IngestBatch.safeParse(raw);
+  if (!parsed.success) return undefined;
+  return { batch: { ...parsed.data, readings }, source: { bytes, spans: spans.subarray(0, 8 * readings.length) } };
+}
