@@ -25,9 +25,36 @@ const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const PREFIX = ascii('{"batchId":"');
-const READINGS_KEY = ascii('","readings":[');
-const KEYS: readonly Uint8Array[] = [ascii('"node":"'), ascii('"metric":"'), ascii('"value":'), ascii('"ts":')];
+
+/** A text the scanner expects, compared four bytes at a time. */
+class Literal {
+  readonly length: number;
+  readonly #words: number[] = [];
+  readonly #tail: number[];
+
+  constructor(text: string) {
+    const bytes = ascii(text);
+    const view = new DataView(bytes.buffer);
+    this.length = bytes.length;
+    for (let k = 0; k + 4 <= bytes.length; k += 4) this.#words.push(view.getUint32(k, true));
+    this.#tail = [...bytes.subarray(4 * this.#words.length)];
+  }
+
+  /** Whether the text starts at `at` of `bytes` (`view` is a DataView over the same bytes). */
+  at(view: DataView, bytes: Uint8Array, at: number): boolean {
+    if (at + this.length > bytes.length) return false;
+    const words = this.#words;
+    for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k, true) !== words[k]) return false;
+    const tail = this.#tail;
+    const from = at + 4 * words.length;
+    for (let k = 0; k < tail.length; k++) if (bytes[from + k] !== tail[k]) return false;
+    return true;
+  }
+}
+
+const PREFIX = new Literal('{"batchId":"');
+const READINGS_KEY = new Literal('","readings":[');
+const KEYS: readonly Literal[] = [new Literal('"node":"'), new Literal('"metric":"'), new Literal('"value":'), new Literal('"ts":')];
 const [NODE, METRIC, VALUE, TS] = [0, 1, 2, 3] as const;
 /** Which key a member starts with, told by the byte after its opening quote. */
 const KEY_BY_SECOND_BYTE: (number | undefined)[] = [];
@@ -48,6 +75,8 @@ const METRIC_REST = charTable((c) => METRIC_NAME_PATTERN.test(`a${c}`));
 /** The schema checks the id's length. */
 const BATCH_ID = charTable((c) => BatchId.safeParse(c).success);
 const MAX_NAME = 64;
+/** The shortest reading there is, `{"node":"a","metric":"a","value":0,"ts":946684800000}`: a batch's bytes bound its count. */
+const MIN_READING_BYTES = 52;
 
 /** Powers of ten a double holds exactly: digits / 10^k is then correctly rounded, as JSON.parse rounds. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -61,7 +90,9 @@ class Names {
   readonly #byHash = new Map<number, number>();
   readonly #byName = new Map<string, number>();
 
-  id(bytes: Uint8Array, start: number, end: number, hash: number): number {
+  id(bytes: Uint8Array, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
     const candidate = this.#byHash.get(hash);
     if (candidate !== undefined && sameBytes(bytes, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
     const name = String.fromCharCode(...bytes.subarray(start, end));
@@ -83,25 +114,15 @@ function sameBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: numb
   return true;
 }
 
-function startsWith(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
-  if (at + literal.length > bytes.length) return false;
-  for (let i = 0; i < literal.length; i++) if (bytes[at + i] !== literal[i]) return false;
-  return true;
-}
-
-/** Scratch results of the scanning helpers, so the hot loop allocates nothing per field. */
-let hash = 0;
+/** Where `scanNumber` and `scanTimestamp` leave what they read, so the hot loop allocates nothing per field. */
 let number = 0;
 
 /** Scans a name of the given character classes up to its closing quote; returns the quote's index, or -1. */
 function scanName(bytes: Uint8Array, at: number, first: Uint8Array, rest: Uint8Array): number {
   if (first[bytes[at]!] !== 1) return -1;
-  let h = 0x811c9dc5;
-  let i = at;
-  for (; i < bytes.length && rest[bytes[i]!] === 1; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  if (i - at > MAX_NAME || bytes[i] !== QUOTE) return -1;
-  hash = h;
-  return i;
+  let i = at + 1;
+  while (rest[bytes[i]!] === 1) i++;
+  return i - at > MAX_NAME || bytes[i] !== QUOTE ? -1 : i;
 }
 
 /**
@@ -163,50 +184,47 @@ function scanTimestamp(bytes: Uint8Array, at: number): number {
  * answer. A property test holds the two to the same results.
  */
 export function scanIngestBatch(bytes: Uint8Array): ScannedBatch | undefined {
-  if (!startsWith(bytes, 0, PREFIX)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!PREFIX.at(view, bytes, 0)) return undefined;
   let i = PREFIX.length;
   while (BATCH_ID[bytes[i]!] === 1) i++;
-  if (i === PREFIX.length || !startsWith(bytes, i, READINGS_KEY)) return undefined;
+  if (i === PREFIX.length || !READINGS_KEY.at(view, bytes, i)) return undefined;
   i += READINGS_KEY.length;
   const arrayStart = i;
 
-  let spans = new Uint32Array(8 * 256);
+  const spans = new Uint32Array(8 * Math.min(MAX_BATCH_READINGS, Math.floor(bytes.length / MIN_READING_BYTES)));
   const readings: Reading[] = [];
   const nodes = new Names();
   const metrics = new Names();
   const mins: number[] = [];
   const maxes: number[] = [];
   let node = -1;
+  let metric = -1;
 
   if (bytes[i] === RBRACKET) i++;
   else
     for (;;) {
       if (readings.length === MAX_BATCH_READINGS || bytes[i++] !== LBRACE) return undefined;
       const at = 8 * readings.length;
-      if (at === spans.length) {
-        const grown = new Uint32Array(2 * spans.length);
-        grown.set(spans);
-        spans = grown;
-      }
       let seen = 0;
-      let metric = 0;
       let value = 0;
       let ts = 0;
       for (let field = 0; field < 4; field++) {
         if (field > 0 && bytes[i++] !== COMMA) return undefined;
         const key = KEY_BY_SECOND_BYTE[bytes[i + 1]!]!;
-        if (key === undefined || seen & (1 << key) || !startsWith(bytes, i, KEYS[key]!)) return undefined;
+        if (key === undefined || seen & (1 << key) || !KEYS[key]!.at(view, bytes, i)) return undefined;
         seen |= 1 << key;
         const start = (i += KEYS[key]!.length);
         if (key === NODE) {
           if ((i = scanName(bytes, i, NODE_FIRST, NODE_REST)) < 0) return undefined;
           // Readings of one node usually follow each other: compare with the last one before hashing.
-          if (node < 0 || !sameBytes(bytes, start, i, spans[at - 8]!, spans[at - 7]!)) node = nodes.id(bytes, start, i, hash);
+          if (node < 0 || !sameBytes(bytes, start, i, spans[at - 8]!, spans[at - 7]!)) node = nodes.id(bytes, start, i);
           spans[at] = start;
           spans[at + 1] = i++;
         } else if (key === METRIC) {
           if ((i = scanName(bytes, i, METRIC_FIRST, METRIC_REST)) < 0) return undefined;
-          metric = metrics.id(bytes, start, i, hash);
+          // Metrics take turns within a node's readings, so the last one is worth comparing with too.
+          if (metric < 0 || !sameBytes(bytes, start, i, spans[at - 6]!, spans[at - 5]!)) metric = metrics.id(bytes, start, i);
           if (metric === mins.length) {
             const spec = metricSpec(metrics.names[metric]!);
             mins.push(spec?.min ?? -Infinity);
