@@ -1,10 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * Inflated in one go on the main thread, in large steps: a batch inflates in a fraction of a
+ * millisecond this way, several times cheaper in CPU than zlib's asynchronous form, whose thread-pool
+ * round trip per 16 KiB step cost more than the inflating itself.
+ */
+const INFLATE_STEP_BYTES = 128 * 1024;
 
 async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number, what: string): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
@@ -34,7 +38,7 @@ export function inflatedBody(limit: number): MiddlewareHandler<AppEnv> {
     let body = await readLimited(c.req.raw.body, limit, 'request body');
     if (encoding === 'gzip') {
       try {
-        body = await gunzipAsync(body, { maxOutputLength: limit });
+        body = gunzipSync(body, { maxOutputLength: limit, chunkSize: INFLATE_STEP_BYTES });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
           throw new ApiError('payload_too_large', `inflated request body is over the limit of ${limit} bytes`);
