@@ -34,15 +34,16 @@ function generator(seed: number) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const values = ['12.5', '-70', '0', '-0', '-0.0', '100', '100.0', '100.00000000000001', '99.99999999999999', '1e2', '1E+2', '1e-7', '-1.5e-300', '1e999', '25.60', '0.30000000000000004', '123456789012345', '1234567890123456789', '01', '1.', '.5', '+1', '-', 'NaN', '"12"', 'null', '1e', '1e+'];
   const stamps = ['1795000000000', '946684800000', '946684799999', '7258118400000', '7258118400001', '1795000000000.0', '1.795e12', '01795000000000', '-1795000000000', '17950000000000000000', '"1795000000000"'];
-  const nodes = ['"soil-01"', '"w_2"', '"9x"', '"Soil-01"', '"-x"', '"soil 01"', '"s\\u006fil"', '""', `"${'a'.repeat(64)}"`, `"${'a'.repeat(65)}"`, '7'];
-  const metrics = ['"soil_moisture"', '"rssi"', '"my_metric"', '"1bad"', '"a-b"', '"soil\\u005fmoisture"', `"m${'a'.repeat(63)}"`, `"m${'a'.repeat(64)}"`];
+  const nodes = ['"soil-01"', '"w_2"', '"9x"', '"soil-02"', '"w_3"', '"8x"', '"Soil-01"', '"-x"', '"soil 01"', '"s\\u006fil"', '""', `"${'a'.repeat(64)}"`, `"${'a'.repeat(65)}"`, '7'];
+  const metrics = ['"soil_moisture"', '"rssi"', '"my_metric"', '"my_metrid"', '"rssj"', '"1bad"', '"a-b"', '"soil\\u005fmoisture"', `"m${'a'.repeat(63)}"`, `"m${'a'.repeat(64)}"`];
   /** Mostly a good choice, sometimes any. */
   const mostly = <T>(good: readonly T[], all: readonly T[], p: number): T => pick(rand() < p ? good : all);
-  const member = (key: string, all: readonly string[]) => `"${key}":${mostly(all.slice(0, 3), all, 0.97)}`;
+  // The first `good` choices are valid; names of the same length that differ in one byte are among them.
+  const member = (key: string, all: readonly string[], good = 3) => `"${key}":${mostly(all.slice(0, good), all, 0.97)}`;
   const reading = () => {
     const members = [
-      member('node', nodes),
-      member('metric', metrics),
+      member('node', nodes, 6),
+      member('metric', metrics, 5),
       member('value', values),
       member('ts', stamps),
     ];

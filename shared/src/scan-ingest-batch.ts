@@ -26,28 +26,29 @@ const UPPER_E = 0x45;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
-/** A text the scanner expects, compared four bytes at a time. */
+/** A text the scanner expects (of four bytes or more), compared four bytes at a time; the last four may overlap. */
 class Literal {
   readonly length: number;
+  readonly #offsets: number[] = [];
   readonly #words: number[] = [];
-  readonly #tail: number[];
 
   constructor(text: string) {
     const bytes = ascii(text);
     const view = new DataView(bytes.buffer);
     this.length = bytes.length;
-    for (let k = 0; k + 4 <= bytes.length; k += 4) this.#words.push(view.getUint32(k, true));
-    this.#tail = [...bytes.subarray(4 * this.#words.length)];
+    for (let k = 0; k < bytes.length; k += 4) {
+      const offset = Math.min(k, bytes.length - 4);
+      this.#offsets.push(offset);
+      this.#words.push(view.getUint32(offset, true));
+    }
   }
 
-  /** Whether the text starts at `at` of `bytes` (`view` is a DataView over the same bytes). */
-  at(view: DataView, bytes: Uint8Array, at: number): boolean {
-    if (at + this.length > bytes.length) return false;
+  /** Whether the text starts at `at` of the viewed bytes. */
+  at(view: DataView, at: number): boolean {
+    if (at + this.length > view.byteLength) return false;
+    const offsets = this.#offsets;
     const words = this.#words;
-    for (let k = 0; k < words.length; k++) if (view.getUint32(at + 4 * k, true) !== words[k]) return false;
-    const tail = this.#tail;
-    const from = at + 4 * words.length;
-    for (let k = 0; k < tail.length; k++) if (bytes[from + k] !== tail[k]) return false;
+    for (let k = 0; k < words.length; k++) if (view.getUint32(at + offsets[k]!, true) !== words[k]) return false;
     return true;
   }
 }
@@ -90,11 +91,11 @@ class Names {
   readonly #byHash = new Map<number, number>();
   readonly #byName = new Map<string, number>();
 
-  id(bytes: Uint8Array, start: number, end: number): number {
+  id(view: DataView, bytes: Uint8Array, start: number, end: number): number {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
     const candidate = this.#byHash.get(hash);
-    if (candidate !== undefined && sameBytes(bytes, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
+    if (candidate !== undefined && sameBytes(view, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
     const name = String.fromCharCode(...bytes.subarray(start, end));
     let id = this.#byName.get(name);
     if (id === undefined) {
@@ -108,9 +109,18 @@ class Names {
   }
 }
 
-function sameBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+function sameBytes(view: DataView, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  const length = aEnd - aStart;
+  if (length !== bEnd - bStart) return false;
+  if (length < 4) {
+    for (let k = 0; k < length; k++) if (view.getUint8(aStart + k) !== view.getUint8(bStart + k)) return false;
+    return true;
+  }
+  // Four bytes at a time, the last four overlapping when the length is not a multiple of four.
+  for (let k = 0; k < length; k += 4) {
+    const offset = k < length - 4 ? k : length - 4;
+    if (view.getUint32(aStart + offset, true) !== view.getUint32(bStart + offset, true)) return false;
+  }
   return true;
 }
 
@@ -185,10 +195,10 @@ function scanTimestamp(bytes: Uint8Array, at: number): number {
  */
 export function scanIngestBatch(bytes: Uint8Array): ScannedBatch | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!PREFIX.at(view, bytes, 0)) return undefined;
+  if (!PREFIX.at(view, 0)) return undefined;
   let i = PREFIX.length;
   while (BATCH_ID[bytes[i]!] === 1) i++;
-  if (i === PREFIX.length || !READINGS_KEY.at(view, bytes, i)) return undefined;
+  if (i === PREFIX.length || !READINGS_KEY.at(view, i)) return undefined;
   i += READINGS_KEY.length;
   const arrayStart = i;
 
@@ -212,19 +222,19 @@ export function scanIngestBatch(bytes: Uint8Array): ScannedBatch | undefined {
       for (let field = 0; field < 4; field++) {
         if (field > 0 && bytes[i++] !== COMMA) return undefined;
         const key = KEY_BY_SECOND_BYTE[bytes[i + 1]!]!;
-        if (key === undefined || seen & (1 << key) || !KEYS[key]!.at(view, bytes, i)) return undefined;
+        if (key === undefined || seen & (1 << key) || !KEYS[key]!.at(view, i)) return undefined;
         seen |= 1 << key;
         const start = (i += KEYS[key]!.length);
         if (key === NODE) {
           if ((i = scanName(bytes, i, NODE_FIRST, NODE_REST)) < 0) return undefined;
           // Readings of one node usually follow each other: compare with the last one before hashing.
-          if (node < 0 || !sameBytes(bytes, start, i, spans[at - 8]!, spans[at - 7]!)) node = nodes.id(bytes, start, i);
+          if (node < 0 || !sameBytes(view, start, i, spans[at - 8]!, spans[at - 7]!)) node = nodes.id(view, bytes, start, i);
           spans[at] = start;
           spans[at + 1] = i++;
         } else if (key === METRIC) {
           if ((i = scanName(bytes, i, METRIC_FIRST, METRIC_REST)) < 0) return undefined;
           // Metrics take turns within a node's readings, so the last one is worth comparing with too.
-          if (metric < 0 || !sameBytes(bytes, start, i, spans[at - 6]!, spans[at - 5]!)) metric = metrics.id(bytes, start, i);
+          if (metric < 0 || !sameBytes(view, start, i, spans[at - 6]!, spans[at - 5]!)) metric = metrics.id(view, bytes, start, i);
           if (metric === mins.length) {
             const spec = metricSpec(metrics.names[metric]!);
             mins.push(spec?.min ?? -Infinity);
