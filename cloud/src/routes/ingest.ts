@@ -59,10 +59,8 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     }
     const lastSeen = new Map<string, number>();
     for (const r of batch.readings) if ((lastSeen.get(r.node) ?? 0) < r.ts) lastSeen.set(r.node, r.ts);
-    deps.meta.touchNodes(gateway, lastSeen);
     // Only now, after the readings are stored, is the batch on the ledger and acknowledged.
-    deps.meta.recordBatch(gateway, batch.batchId, batch.readings.length, now);
-    deps.meta.recordContact(gateway, now, batch.health);
+    deps.meta.recordBatch(gateway, { batchId: batch.batchId, accepted: batch.readings.length, lastSeen, health: batch.health }, now);
     // Rules run before the reply, so a command they make also rides back on it.
     await deps.evaluator.afterIngest(lastSeen);
     countBatch({ result: 'stored' });

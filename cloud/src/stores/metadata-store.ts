@@ -2,6 +2,7 @@ import type { GatewayHealth, User } from '@ruong/shared';
 
 export type GatewayRecord = { id: string; name: string; farmId: string | undefined; createdAt: number; lastContact: number | null; health: GatewayHealth | null };
 export type NodeRecord = { node: string; gateway: string; lastSeen: number };
+export type StoredBatch = { batchId: string; accepted: number; lastSeen: ReadonlyMap<string, number>; health: GatewayHealth | undefined };
 
 /** Registry, credentials and the ingest ledger: everything the cloud keeps that is not telemetry. */
 export interface MetadataStore {
@@ -18,7 +19,8 @@ export interface MetadataStore {
 
   /** The number of readings a batch was acknowledged with, if it was seen before. */
   batchAccepted(gateway: string, batchId: string): number | undefined;
-  recordBatch(gateway: string, batchId: string, accepted: number, now: number): void;
+  /** A stored batch: onto the ledger, with its nodes' newest readings and the gateway's contact, in one transaction. */
+  recordBatch(gateway: string, batch: StoredBatch, now: number): void;
   /** Forgets ledger entries older than `before`: a gateway retries within hours, not weeks. */
   pruneBatches(before: number): number;
 

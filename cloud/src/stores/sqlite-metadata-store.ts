@@ -1,6 +1,6 @@
 import type { GatewayHealth, User } from '@ruong/shared';
 import type { DatabaseSync } from 'node:sqlite';
-import type { GatewayRecord, MetadataStore, NodeRecord } from './metadata-store.ts';
+import type { GatewayRecord, MetadataStore, NodeRecord, StoredBatch } from './metadata-store.ts';
 import { openSqlite, transaction } from './sqlite.ts';
 
 const SCHEMA = `
@@ -89,8 +89,13 @@ export class SqliteMetadataStore implements MetadataStore {
     return row?.accepted;
   }
 
-  recordBatch(gateway: string, batchId: string, accepted: number, now: number): void {
-    this.#db.prepare('INSERT OR IGNORE INTO batches (gateway, batch_id, accepted, at) VALUES (?, ?, ?, ?)').run(gateway, batchId, accepted, now);
+  recordBatch(gateway: string, batch: StoredBatch, now: number): void {
+    // One commit instead of three: each is a write to the WAL, and ingest makes one per batch.
+    transaction(this.#db, () => {
+      this.#db.prepare('INSERT OR IGNORE INTO batches (gateway, batch_id, accepted, at) VALUES (?, ?, ?, ?)').run(gateway, batch.batchId, batch.accepted, now);
+      this.#touch(gateway, batch.lastSeen);
+      this.recordContact(gateway, now, batch.health);
+    });
   }
 
   pruneBatches(before: number): number {
@@ -98,13 +103,15 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   touchNodes(gateway: string, lastSeen: ReadonlyMap<string, number>): void {
+    transaction(this.#db, () => this.#touch(gateway, lastSeen));
+  }
+
+  #touch(gateway: string, lastSeen: ReadonlyMap<string, number>): void {
     const stmt = this.#db.prepare(
       `INSERT INTO nodes (node, gateway, last_seen) VALUES (?, ?, ?)
        ON CONFLICT DO UPDATE SET gateway = excluded.gateway, last_seen = max(last_seen, excluded.last_seen)`,
     );
-    transaction(this.#db, () => {
-      for (const [node, ts] of lastSeen) stmt.run(node, gateway, ts);
-    });
+    for (const [node, ts] of lastSeen) stmt.run(node, gateway, ts);
   }
 
   listNodes(): NodeRecord[] {
