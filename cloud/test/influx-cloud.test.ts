@@ -66,6 +66,19 @@ describe('cloud configured for InfluxDB', () => {
     }
   });
 
+  it('stores a batch of thousands of readings whole, whichever way it is parsed, though it is written in parts', async () => {
+    const readings = (node: string) => Array.from({ length: 6001 }, (_, i) => ({ node, metric: 'soil_moisture', value: i % 100, ts: T0 + i * 1000 }));
+    const compact = JSON.stringify({ batchId: 'influx-many', readings: readings('soil-many') });
+    const spaced = JSON.stringify({ batchId: 'influx-many-spaced', readings: readings('soil-many2') }, null, 1);
+    for (const body of [compact, spaced]) {
+      const res = await fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+      expect(await res.json()).toMatchObject({ accepted: 6001, duplicate: false });
+    }
+    const count = await influxd.query(`SELECT count(value), sum(value) FROM raw.readings WHERE node = 'soil-many' OR node = 'soil-many2' GROUP BY node`, 'cloudtest');
+    const sum = readings('x').reduce((n, r) => n + r.value, 0);
+    expect(count.results[0].series.map((s: { values: number[][] }) => s.values[0]!.slice(1))).toEqual([[6001, sum], [6001, sum]]);
+  });
+
   it('answers 503 with Retry-After while InfluxDB is down, reports it in /healthz, and takes the batch once it is back', async () => {
     await influxd.stop();
     const batch = { batchId: 'influx-down', readings: [reading('soil-i3', 0)] };

@@ -33,6 +33,8 @@ describe('sourceToLineProtocol', () => {
       const scanned = scanIngestBatch(new TextEncoder().encode(JSON.stringify({ batchId: `b${b}`, readings })));
       expect(scanned).toBeDefined();
       expect(sourceToLineProtocol('readings', scanned!.source).toString()).toBe(readingsToLineProtocol('readings', readings));
+      const [from, to] = [Math.floor(rand() * readings.length), Math.floor(rand() * readings.length)].sort((a, b) => a - b) as [number, number];
+      expect(sourceToLineProtocol('readings', scanned!.source, from, to).toString()).toBe(readingsToLineProtocol('readings', readings.slice(from, to)));
     }
   });
 });

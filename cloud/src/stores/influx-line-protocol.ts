@@ -30,19 +30,19 @@ function put(out: Uint8Array, at: number, from: Uint8Array, start: number, end: 
 }
 
 /**
- * The same lines as `readingsToLineProtocol`, copied from the JSON the readings arrived in rather than
- * formatted again: names there never need escaping (their patterns exclude `, =` and spaces), and a JSON
- * number is a line-protocol float as written, so InfluxDB reads the value JSON.parse read.
+ * The lines `readingsToLineProtocol` writes for readings `from` to `to`, copied from the JSON the
+ * readings arrived in rather than formatted again: names there never need escaping (their patterns
+ * exclude `, =` and spaces), and a JSON number is a line-protocol float as written, so InfluxDB reads
+ * the value JSON.parse read.
  */
-export function sourceToLineProtocol(measurement: string, source: ReadingSource): Buffer {
+export function sourceToLineProtocol(measurement: string, source: ReadingSource, from = 0, to = source.spans.length / 8): Buffer {
   const { bytes, spans } = source;
   const name = ascii(measurement);
-  const count = spans.length / 8;
-  let size = count * (name.length + METRIC_TAG.length + NODE_TAG.length + VALUE_FIELD.length + 2);
-  for (let k = 0; k < spans.length; k += 2) size += spans[k + 1]! - spans[k]!;
+  let size = (to - from) * (name.length + METRIC_TAG.length + NODE_TAG.length + VALUE_FIELD.length + 2);
+  for (let k = 8 * from; k < 8 * to; k += 2) size += spans[k + 1]! - spans[k]!;
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (let k = 0; k < spans.length; k += 8) {
+  for (let k = 8 * from; k < 8 * to; k += 8) {
     at = put(out, at, name, 0, name.length);
     at = put(out, at, METRIC_TAG, 0, METRIC_TAG.length);
     at = put(out, at, bytes, spans[k + 2]!, spans[k + 3]!);
