@@ -61,5 +61,9 @@ describe('sim -> gateway -> cloud on InfluxDB', () => {
     expect(await storedPoints(cloud, ids)).toEqual(expected);
     const counted = await influxd.query(`SELECT count(value) FROM raw.readings WHERE ${ids.map((id) => `node = '${id}'`).join(' OR ')}`, 'e2e');
     expect(counted.results[0].series[0].values[0][1]).toBe(countPoints(expected));
+    // Every batch the gateway sent was read by the cloud's one-pass scan, none by the general path.
+    const metrics = await (await fetch(`${cloud.url}/metrics`)).text();
+    expect(Number(/ruong_ingest_parsed_batches_total\{by="scan"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).not.toContain('ruong_ingest_parsed_batches_total{by="json"}');
   });
 });

@@ -27,6 +27,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
   });
   const countBatch = deps.metrics.counter('ruong_ingest_batches_total', 'Batches received, by result');
   const countReadings = deps.metrics.counter('ruong_ingest_readings_total', 'Readings stored');
+  const countParsed = deps.metrics.counter('ruong_ingest_parsed_batches_total', 'Valid batches, by how they were read: one pass over the bytes (scan), or JSON.parse and the schema (json)');
 
   // Documented from the schema like every route, but parsed by `parseBody`: the same answers as the
   // schema, without running zod over each of thousands of readings (the hot path of the cloud).
@@ -36,6 +37,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     const contentType = c.req.header('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new ApiError('unsupported_media_type', `Content-Type ${contentType || '(none)'} is not supported; send application/json`);
     const { batch, source } = parseBody(c.get('body'));
+    countParsed({ by: source ? 'scan' : 'json' });
     const gateway = c.get('gateway');
     const now = deps.now();
     // Acks first: they are idempotent, and a resent batch may carry newer ones than its first try.
