@@ -219,7 +219,7 @@ async function influxPhase(data: Reading[][]): Promise<void> {
       RUONG_INFLUX_DATABASE: 'ruong',
       RUONG_INFLUX_RAW_RETENTION: 'INF',
     });
-    const rounds = Number(process.env.RUONG_BENCH_INFLUX_ROUNDS ?? 3);
+    const rounds = Number(process.env.RUONG_BENCH_INFLUX_ROUNDS ?? 5);
     const rates = await influxIngestRates({
       dir,
       influxUrl: influxd.url,
