@@ -24,8 +24,6 @@ const RBRACKET = 0x5d;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
 /** A text the scanner expects (of four bytes or more), compared four bytes at a time; the last four may overlap. */
 class Literal {
   readonly length: number;
@@ -33,7 +31,7 @@ class Literal {
   readonly #words: number[] = [];
 
   constructor(text: string) {
-    const bytes = ascii(text);
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
     const view = new DataView(bytes.buffer);
     this.length = bytes.length;
     for (let k = 0; k < bytes.length; k += 4) {

@@ -19,7 +19,7 @@ export function readingsToLineProtocol(measurement: string, readings: readonly R
   return out;
 }
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const ascii = (s: string) => Buffer.from(s, 'latin1');
 const METRIC_TAG = ascii(',metric=');
 const NODE_TAG = ascii(',node=');
 const VALUE_FIELD = ascii(' value=');
