@@ -132,6 +132,13 @@ describe('scanIngestBatch', () => {
     }
   });
 
+  it('holds a batch of the shortest readings there are', () => {
+    const text = `{"batchId":"b","readings":[${Array(1000).fill('{"node":"a","metric":"a","value":0,"ts":946684800000}').join(',')}]}`;
+    const mine = scanIngestBatch(encode(text));
+    expect(mine?.batch.readings).toHaveLength(1000);
+    expectAgreement(text, mine!);
+  });
+
   it('reads names with the same rules as the schema patterns', () => {
     const accepts = (node: string, metric: string, batchId = 'b') =>
       scanIngestBatch(encode(JSON.stringify({ batchId, readings: [{ node, metric, value: -1, ts: 1_795_000_000_000 }] }))) !== undefined;

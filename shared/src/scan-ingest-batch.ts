@@ -76,7 +76,7 @@ const BATCH_ID = charTable((c) => BatchId.safeParse(c).success);
 const MAX_NAME = 64;
 const utf8 = new TextDecoder();
 /** The shortest reading there is, `{"node":"a","metric":"a","value":0,"ts":946684800000}`: a batch's bytes bound its count. */
-const MIN_READING_BYTES = 52;
+const MIN_READING_BYTES = 53;
 
 /** Powers of ten a double holds exactly: digits / 10^k is then correctly rounded, as JSON.parse rounds. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -200,8 +200,10 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
 
   if (bytes[i] === RBRACKET) return i + 1;
   for (;;) {
-    if (readings.length === MAX_BATCH_READINGS || bytes[i++] !== LBRACE) return -1;
     const at = 8 * readings.length;
+    // Spans are sized from the shortest reading there is, so they cannot run out; were they ever to,
+    // the general path would answer.
+    if (readings.length === MAX_BATCH_READINGS || at === spans.length || bytes[i++] !== LBRACE) return -1;
     let seen = 0;
     let value = 0;
     let ts = 0;
