@@ -1,5 +1,5 @@
 import { BatchId, IngestBatch, MAX_BATCH_READINGS } from './ingest.ts';
-import { METRIC_NAME_PATTERN, metricSpec } from './metrics.ts';
+import { checkValue, METRIC_NAME_PATTERN } from './metrics.ts';
 import { EPOCH_MS_RANGE, NODE_ID_PATTERN, type Reading } from './reading.ts';
 
 /**
@@ -193,8 +193,6 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
   let i = from;
   const nodes = new Names();
   const metrics = new Names();
-  const mins: number[] = [];
-  const maxes: number[] = [];
   let node = -1;
   let metric = -1;
 
@@ -223,11 +221,6 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
         if ((i = scanName(bytes, i, METRIC_FIRST, METRIC_REST)) < 0) return -1;
         // Metrics take turns within a node's readings, so the last one is worth comparing with too.
         if (metric < 0 || !sameBytes(view, start, i, spans[at - 6]!, spans[at - 5]!)) metric = metrics.id(view, bytes, start, i);
-        if (metric === mins.length) {
-          const spec = metricSpec(metrics.names[metric]!);
-          mins.push(spec?.min ?? -Infinity);
-          maxes.push(spec?.max ?? Infinity);
-        }
         spans[at + 2] = start;
         spans[at + 3] = i++;
       } else if (key === VALUE) {
@@ -242,8 +235,9 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
         spans[at + 7] = i;
       }
     }
-    if (bytes[i++] !== RBRACE || !(value >= mins[metric]! && value <= maxes[metric]! && Number.isFinite(value))) return -1;
-    readings.push({ node: nodes.names[node]!, metric: metrics.names[metric]!, value, ts });
+    const name = metrics.names[metric]!;
+    if (bytes[i++] !== RBRACE || checkValue(name, value) !== undefined) return -1;
+    readings.push({ node: nodes.names[node]!, metric: name, value, ts });
     const next = bytes[i++];
     if (next === RBRACKET) return i;
     if (next !== COMMA) return -1;
