@@ -1,5 +1,4 @@
 import type { SimClock } from './clock.ts';
-import { Random } from './random.ts';
 import { Weather, type WeatherNow } from './weather.ts';
 import { Zone } from './zone.ts';
 
@@ -11,7 +10,6 @@ const STEP_MS = 5 * 60_000;
  */
 export class Farm {
   readonly clock: SimClock;
-  readonly rng: Random;
   readonly weather: Weather;
   readonly zones = new Map<string, Zone>();
   #t: number;
@@ -21,8 +19,7 @@ export class Farm {
 
   constructor(clock: SimClock, seed: number, zoneNames: string[]) {
     this.clock = clock;
-    this.rng = new Random(seed);
-    this.weather = new Weather(new Random(seed + 1));
+    this.weather = new Weather(seed + 1);
     for (const name of zoneNames) this.zones.set(name, new Zone(name));
     this.#t = clock.start;
     this.#weatherNow = this.weather.at(this.#t);

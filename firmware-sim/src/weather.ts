@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import { Random } from './random.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -27,9 +27,12 @@ export const TROPICAL: WeatherOptions = { tMin: 24, tMax: 33, rainChancePerHour:
 /**
  * A daily temperature and sun cycle with day-to-day variation, and rain events that start at random
  * and last a few hours. Good enough to make soil dry by day and wet after rain; not a forecast.
+ * Days and rain are a function of field time alone: the gusts draw from a stream of their own, so how
+ * often the weather is sampled (which a loaded machine changes) never moves the rain.
  */
 export class Weather {
   readonly #rng: Random;
+  readonly #gusts: Random;
   readonly #options: WeatherOptions;
   #day = Number.NaN;
   #dayOffset = 0;
@@ -37,8 +40,9 @@ export class Weather {
   #rainRate = 0;
   #lastHour = Number.NaN;
 
-  constructor(rng: Random, options: WeatherOptions = TROPICAL) {
-    this.#rng = rng;
+  constructor(seed: number, options: WeatherOptions = TROPICAL) {
+    this.#rng = new Random(seed);
+    this.#gusts = new Random(seed ^ 0x5bd1e995);
     this.#options = options;
   }
 
@@ -52,8 +56,9 @@ export class Weather {
     const hour = Math.floor(local / HOUR);
     if (hour !== this.#lastHour) {
       this.#lastHour = hour;
-      if (t >= this.#rainUntil && this.#rng.chance(this.#options.rainChancePerHour)) {
-        this.#rainUntil = t + this.#rng.between(1, 4) * HOUR;
+      const hourStart = t - (local % HOUR);
+      if (hourStart >= this.#rainUntil && this.#rng.chance(this.#options.rainChancePerHour)) {
+        this.#rainUntil = hourStart + this.#rng.between(1, 4) * HOUR;
         this.#rainRate = this.#rng.between(2, 15);
       }
     }
@@ -69,7 +74,7 @@ export class Weather {
       airTemperature,
       airHumidity: Math.min(100, Math.max(35, 95 - (airTemperature - tMin) * 3.5 + (raining ? 15 : 0))),
       solarRadiation: dayFraction > 0.25 && dayFraction < 0.75 ? 950 * sun * (raining ? 0.25 : 1) : 0,
-      windSpeed: Math.max(0, 2 + this.#rng.gaussian(0.8) + (raining ? 3 : 0)),
+      windSpeed: Math.max(0, 2 + this.#gusts.gaussian(0.8) + (raining ? 3 : 0)),
       rainRate: raining ? this.#rainRate : 0,
     };
   }

@@ -40,6 +40,7 @@ describe('closed loop on an accelerated field: dry zone → rule opens the valve
 
   it('waters the zone when it dries and stops at the stop threshold, through an MQTT valve node', async () => {
     // 08:00 in the Mekong delta when the devices start, however long the set-up took; an hour of field time passes each wall second.
+    // This seed brings no rain for the first day and more, so only the valve can wet the zone.
     const farm = new Farm(new SimClock(Date.UTC(2026, 6, 10, 1), 3600), 9, ['zone-1']);
     farm.zone('zone-1').moisture = 25.6;
     const url = `mqtt://127.0.0.1:${gateway.broker!.port}`;
@@ -104,7 +105,7 @@ describe('closed loop through a relay on an Arduino driven by johnny-five', () =
   beforeAll(async () => {
     cloud = await startTestCloud();
     // The field clock starts with the devices, so the morning does not pass while the cloud starts.
-    farm = new Farm(new SimClock(Date.UTC(2026, 6, 11, 1), 3600), 12, ['zone-2']);
+    farm = new Farm(new SimClock(Date.UTC(2026, 6, 11, 1), 3600), 14, ['zone-2']);
     pty = await createPtyPair(dir, 'uno');
     board = new FirmataBoard(pty.simPath, farm, [{ pin: 5, zone: 'zone-2', applicationMmPerHour: 30 }]);
     await board.start();
@@ -132,7 +133,7 @@ describe('closed loop through a relay on an Arduino driven by johnny-five', () =
     await waitUntil('the cloud knows relay-5', async () => ((await (await cloud.get('/api/v1/nodes')).json()) as { nodes: { node: string }[] }).nodes.some((n) => n.node === 'relay-5'), {
       events: [[gateway.uploader, 'uploaded']],
     });
-    // Close to the threshold: this field's seed brings rain at noon, which must not come first.
+    // Close to the threshold, so the zone dries within hours; this field's seed brings no rain for a day and more.
     farm.zone('zone-2').moisture = 25.2;
     const energised = new Promise<number>((resolve) => (board.onPin = (pin, v) => pin === 5 && v === 1 && resolve(farm.zone('zone-2').moisture)));
     const sensor = new MqttSensorNode({ id: 'soil-u1', secret: SECRET, brokerUrl: `mqtt://127.0.0.1:${gateway.broker!.port}`, kind: 'soil', zone: 'zone-2', intervalMs: 300_000, seed: 70 }, farm);
@@ -169,7 +170,7 @@ describe('the link is down: the gateway runs the synced rules itself and the dec
 
   it('keeps the zone watered while the cloud is gone', async () => {
     // Built here, not when the file loads: the tests before this one would otherwise have spent its field day.
-    const farm = new Farm(new SimClock(Date.UTC(2026, 6, 12, 1), 3600), 15, ['zone-3']);
+    const farm = new Farm(new SimClock(Date.UTC(2026, 6, 12, 1), 3600), 16, ['zone-3']);
     const url = `mqtt://127.0.0.1:${gateway.broker!.port}`;
     const valve = new MqttValveNode({ id: 'valve-o1', secret: SECRET, brokerUrl: url, zone: 'zone-3', applicationMmPerHour: 30, flowLpm: 100, intervalMs: 3_600_000 }, farm);
     await valve.start();
