@@ -86,6 +86,24 @@ describe('POST /api/v1/ingest', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 
+  it('reads a body sent in chunks, without a declared length, and refuses one that grows past the limit', async () => {
+    const chunked = (text: string) => {
+      const bytes = Buffer.from(text);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 16 * 1024) controller.enqueue(bytes.subarray(i, i + 16 * 1024));
+          controller.close();
+        },
+      });
+      return fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    };
+    const ok = await chunked(JSON.stringify({ batchId: 'b-chunked', readings: readings('soil-k', 500) }));
+    expect(await ok.json()).toMatchObject({ accepted: 500, duplicate: false });
+    const big = await chunked(JSON.stringify({ batchId: 'b-chunked-big', readings: readings('soil-k', 4000) }));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/request body is over the limit/);
+  });
+
   it('refuses a gzip bomb with 413 after inflating no more than the limit', async () => {
     const bomb = await gzipAsync(Buffer.alloc(64 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(256 * 1024);

@@ -62,7 +62,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
       const to = Math.min(from + size, readings.length);
       // Timestamps go over the wire in the precision we write with (ms), never as a Date.
       const lines = source ? sourceToLineProtocol(MEASUREMENT, source, from, to) : readingsToLineProtocol(MEASUREMENT, readings.slice(from, to));
-      writes.push(this.#writePart(lines, to - from));
+      const written = this.#writePart(lines, to - from);
+      written.catch(() => {}); // answered by Promise.all below; this only stops Node calling it unhandled meanwhile
+      writes.push(written);
+      // The HTTP client sends on the next tick: let this part leave, so InfluxDB works on it while the next is built.
+      if (to < readings.length) await new Promise<void>((resolve) => process.nextTick(resolve));
     }
     // Acknowledged only when every part is stored; a batch sent again rewrites the same points.
     await Promise.all(writes);
