@@ -79,6 +79,27 @@ describe('cloud configured for InfluxDB', () => {
     expect(count.results[0].series.map((s: { values: number[][] }) => s.values[0]!.slice(1))).toEqual([[6001, sum], [6001, sum]]);
   });
 
+  it('writes a large batch in parts while InfluxDB has nothing else to do, and whole beside another batch', async () => {
+    const store = await InfluxTelemetryStore.open(influxOptions(influxd.url, 'partstest'), pino({ level: 'silent' }));
+    const writeRequests = async () => {
+      const [httpd] = (await influxd.query(`SHOW STATS FOR 'httpd'`)).results[0].series as { columns: string[]; values: number[][] }[];
+      return httpd!.values[0]![httpd!.columns.indexOf('writeReq')]!;
+    };
+    const batch = (node: string) => Array.from({ length: 6001 }, (_, i) => ({ node, metric: 'soil_moisture', value: i % 100, ts: T0 + i * 1000 }));
+    try {
+      const before = await writeRequests();
+      await store.write(batch('alone'));
+      const afterAlone = await writeRequests();
+      expect(afterAlone - before).toBe(3);
+      await Promise.all([store.write(batch('first')), store.write(batch('beside'))]);
+      expect((await writeRequests()) - afterAlone).toBe(3 + 1);
+      const count = await influxd.query('SELECT count(value) FROM raw.readings GROUP BY node', 'partstest');
+      expect(count.results[0].series.map((s: { tags: { node: string }; values: number[][] }) => [s.tags.node, s.values[0]![1]])).toEqual([['alone', 6001], ['beside', 6001], ['first', 6001]]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('answers 503 with Retry-After while InfluxDB is down, reports it in /healthz, and takes the batch once it is back', async () => {
     await influxd.stop();
     const batch = { batchId: 'influx-down', readings: [reading('soil-i3', 0)] };
