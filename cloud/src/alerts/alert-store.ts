@@ -1,6 +1,6 @@
 import type { Alert, AlertKind } from '@ruong/shared';
-import type { DatabaseSync } from 'node:sqlite';
-import { openSqlite, transaction } from '../stores/sqlite.ts';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqlite, transaction, statements } from '../stores/sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS alerts (
@@ -39,9 +39,11 @@ const keyOf = (c: { kind: string; subject: string }) => `${c.kind}:${c.subject}`
 /** Alerts with their history: one active alert per kind and subject at a time. */
 export class AlertStore {
   readonly #db: DatabaseSync;
+  readonly #sql: (sql: string) => StatementSync;
 
   constructor(file: string) {
     this.#db = openSqlite(file);
+    this.#sql = statements(this.#db);
     this.#db.exec(SCHEMA);
   }
 
@@ -54,38 +56,37 @@ export class AlertStore {
         const current = active.get(keyOf(c));
         active.delete(keyOf(c));
         if (current) {
-          this.#db.prepare('UPDATE alerts SET detail = ?, n = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, JSON.stringify(c.n), c.value ?? null, c.farmId, current.id);
+          this.#sql('UPDATE alerts SET detail = ?, n = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, JSON.stringify(c.n), c.value ?? null, c.farmId, current.id);
           continue;
         }
-        const { lastInsertRowid } = this.#db
-          .prepare("INSERT INTO alerts (kind, farm_id, subject, detail, n, value, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+        const { lastInsertRowid } = this.#sql("INSERT INTO alerts (kind, farm_id, subject, detail, n, value, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
           .run(c.kind, c.farmId, c.subject, c.detail, JSON.stringify(c.n), c.value ?? null, now);
         opened.push(this.get(Number(lastInsertRowid))!);
       }
       const cleared = [...active.values()];
-      for (const a of cleared) this.#db.prepare("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
+      for (const a of cleared) this.#sql("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
       return { opened, cleared };
     });
   }
 
   acknowledge(id: number, by: string, now: number): boolean {
-    return this.#db.prepare("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND state = 'open'").run(now, by, id).changes === 1;
+    return this.#sql("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND state = 'open'").run(now, by, id).changes === 1;
   }
 
   get(id: number): Alert | undefined {
-    const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#sql('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
     return row && toAlert(row);
   }
 
   active(): Alert[] {
-    return (this.#db.prepare("SELECT * FROM alerts WHERE state != 'cleared' ORDER BY id").all() as Row[]).map(toAlert);
+    return (this.#sql("SELECT * FROM alerts WHERE state != 'cleared' ORDER BY id").all() as Row[]).map(toAlert);
   }
 
   /** Newest first: the active ones of `farms`, then history, up to `limit`. */
   list(farms: readonly string[] | undefined, limit: number): Alert[] {
     const rows = farms
-      ? this.#db.prepare("SELECT * FROM alerts WHERE farm_id IN (SELECT value FROM json_each(?)) ORDER BY state = 'cleared', id DESC LIMIT ?").all(JSON.stringify(farms), limit)
-      : this.#db.prepare("SELECT * FROM alerts ORDER BY state = 'cleared', id DESC LIMIT ?").all(limit);
+      ? this.#sql("SELECT * FROM alerts WHERE farm_id IN (SELECT value FROM json_each(?)) ORDER BY state = 'cleared', id DESC LIMIT ?").all(JSON.stringify(farms), limit)
+      : this.#sql("SELECT * FROM alerts ORDER BY state = 'cleared', id DESC LIMIT ?").all(limit);
     return (rows as Row[]).map(toAlert);
   }
 

@@ -1,7 +1,7 @@
 import type { Reading, Series } from '@ruong/shared';
 import { metricUnit } from '@ruong/shared';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, transaction } from './sqlite.ts';
+import { openSqlite, transaction, statements } from './sqlite.ts';
 import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
 
 const SCHEMA = `
@@ -23,17 +23,19 @@ type Row = { node: string; metric: string; t: number; value: number };
 export class SqliteTelemetryStore implements TelemetryStore {
   readonly kind = 'sqlite';
   readonly #db: DatabaseSync;
+  readonly #sql: (sql: string) => StatementSync;
   readonly #insert: StatementSync;
   readonly #upsertLatest: StatementSync;
   readonly #statements = new Map<string, StatementSync>();
 
   constructor(file: string) {
     this.#db = openSqlite(file);
+    this.#sql = statements(this.#db);
     this.#db.exec(SCHEMA);
-    this.#insert = this.#db.prepare(
+    this.#insert = this.#sql(
       'INSERT INTO readings (node, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
     );
-    this.#upsertLatest = this.#db.prepare(
+    this.#upsertLatest = this.#sql(
       `INSERT INTO latest (node, metric, ts, value) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts >= latest.ts`,
     );
@@ -95,7 +97,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async ping(): Promise<void> {
-    this.#db.prepare('SELECT 1').get();
+    this.#sql('SELECT 1').get();
   }
 
   async close(): Promise<void> {
@@ -105,7 +107,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   #statement(sql: string): StatementSync {
     let stmt = this.#statements.get(sql);
     if (!stmt) {
-      stmt = this.#db.prepare(sql);
+      stmt = this.#sql(sql);
       if (this.#statements.size > 256) this.#statements.clear();
       this.#statements.set(sql, stmt);
     }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 /** Opens a SQLite file in WAL mode; `:memory:` works for tests of pure logic. */
 export function openSqlite(file: string): DatabaseSync {
@@ -8,6 +8,26 @@ export function openSqlite(file: string): DatabaseSync {
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   return db;
+}
+
+/** Statements kept once prepared; beyond this many (SQL with a list of `?` of varying length) the cache starts again. */
+const MAX_STATEMENTS = 256;
+
+/**
+ * `db.prepare`, remembering each statement: node:sqlite compiles the SQL again on every prepare (a few
+ * µs), and an ingest request runs a dozen statements.
+ */
+export function statements(db: DatabaseSync): (sql: string) => StatementSync {
+  const cache = new Map<string, StatementSync>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= MAX_STATEMENTS) cache.clear();
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
 }
 
 /** Runs fn inside one transaction, rolling back if it throws. */
