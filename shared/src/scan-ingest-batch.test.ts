@@ -132,6 +132,15 @@ describe('scanIngestBatch', () => {
     }
   });
 
+  it('tells thousands of distinct names apart, more than its hash table has slots', () => {
+    // Readings of 3,000 nodes, each node coming back in a shuffled order, so names meet in every slot.
+    const order = Array.from({ length: 6000 }, (_, i) => (i * 7919) % 3000);
+    const text = JSON.stringify({ batchId: 'many', readings: order.map((n, i) => ({ node: `node-${n}`, metric: `m${n % 37}`, value: n, ts: 1_795_000_000_000 + i })) });
+    const mine = scanIngestBatch(encode(text));
+    expect(new Set(mine?.batch.readings.map((r) => r.node)).size).toBe(3000);
+    expectAgreement(text, mine!);
+  });
+
   it('holds a batch of the shortest readings there are', () => {
     const text = `{"batchId":"b","readings":[${Array(1000).fill('{"node":"a","metric":"a","value":0,"ts":946684800000}').join(',')}]}`;
     const mine = scanIngestBatch(encode(text));

@@ -83,18 +83,22 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** Up to 15 digits a double holds exactly. */
 const MAX_EXACT_DIGITS = 15;
 
+const SLOTS = 1024;
+
 /** Names seen in one batch, each decoded once: readings repeat a handful of nodes and metrics thousands of times. */
 class Names {
   readonly names: string[] = [];
   readonly #firstSpan: number[] = [];
-  readonly #byHash = new Map<number, number>();
+  /** Hash slot → id + 1 (0: empty); a name whose slot is taken by another is found through `#byName`. */
+  readonly #bySlot = new Int32Array(SLOTS);
   readonly #byName = new Map<string, number>();
 
   id(view: DataView, bytes: Uint8Array, start: number, end: number): number {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    const candidate = this.#byHash.get(hash);
-    if (candidate !== undefined && sameBytes(view, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
+    const slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    const candidate = this.#bySlot[slot]! - 1;
+    if (candidate >= 0 && sameBytes(view, start, end, this.#firstSpan[2 * candidate]!, this.#firstSpan[2 * candidate + 1]!)) return candidate;
     const name = String.fromCharCode(...bytes.subarray(start, end));
     let id = this.#byName.get(name);
     if (id === undefined) {
@@ -102,7 +106,7 @@ class Names {
       this.names.push(name);
       this.#firstSpan.push(start, end);
       this.#byName.set(name, id);
-      if (candidate === undefined) this.#byHash.set(hash, id);
+      if (candidate < 0) this.#bySlot[slot] = id + 1;
     }
     return id;
   }
