@@ -133,12 +133,15 @@ describe('scanIngestBatch', () => {
   });
 
   it('tells thousands of distinct names apart, more than its hash table has slots', () => {
-    // Readings of 3,000 nodes, each node coming back in a shuffled order, so names meet in every slot.
+    // Readings of 3,000 nodes, each node coming back in a shuffled order, so names meet in every slot:
+    // long names that share their first and last bytes, and names of one to three bytes.
     const order = Array.from({ length: 6000 }, (_, i) => (i * 7919) % 3000);
-    const text = JSON.stringify({ batchId: 'many', readings: order.map((n, i) => ({ node: `node-${n}`, metric: `m${n % 37}`, value: n, ts: 1_795_000_000_000 + i })) });
-    const mine = scanIngestBatch(encode(text));
-    expect(new Set(mine?.batch.readings.map((r) => r.node)).size).toBe(3000);
-    expectAgreement(text, mine!);
+    for (const name of [(n: number) => `node-${n}-x`, (n: number) => n.toString(36)]) {
+      const text = JSON.stringify({ batchId: 'many', readings: order.map((n, i) => ({ node: name(n), metric: `m${n % 37}`, value: n, ts: 1_795_000_000_000 + i })) });
+      const mine = scanIngestBatch(encode(text));
+      expect(new Set(mine?.batch.readings.map((r) => r.node)).size).toBe(3000);
+      expectAgreement(text, mine!);
+    }
   });
 
   it('holds a batch of the shortest readings there are', () => {

@@ -16,6 +16,26 @@ const HOURS_PER_QUERY = 24;
 /** On start, hours recomputed for every node: rollups a crash left stale heal themselves. */
 const HEAL_HOURS = 24;
 
+/** Hour → the nodes with readings in it. */
+export type HoursTouched = Map<number, Set<string>>;
+
+/** The hours readings fall in, by node: worked out while InfluxDB stores them, marked once it has. */
+export function hoursTouched(readings: readonly Reading[]): HoursTouched {
+  const hours: HoursTouched = new Map();
+  let hour = NaN;
+  let nodes: Set<string> | undefined;
+  for (const r of readings) {
+    // A batch mostly spans an hour or two: look the hour up only when it changes.
+    if (!(r.ts >= hour && r.ts < hour + HOUR)) {
+      hour = Math.floor(r.ts / HOUR) * HOUR;
+      nodes = hours.get(hour);
+      if (!nodes) hours.set(hour, (nodes = new Set()));
+    }
+    nodes!.add(r.node);
+  }
+  return hours;
+}
+
 /**
  * Keeps the hourly rollups in step with raw data. Writes mark (hour, node) dirty; a background pass
  * recomputes dirty hours from raw data with InfluxQL and writes the results as points, which works on
@@ -50,17 +70,15 @@ export class InfluxRollups {
     await this.#running.catch(() => {});
   }
 
-  touched(readings: readonly Reading[]): void {
-    let hour = NaN;
-    let nodes: Set<string> | undefined;
-    for (const r of readings) {
-      // A batch mostly spans an hour or two: look the hour up only when it changes.
-      if (!(r.ts >= hour && r.ts < hour + HOUR)) {
-        hour = Math.floor(r.ts / HOUR) * HOUR;
-        nodes = this.#dirty.get(hour);
-        if (!nodes) this.#dirty.set(hour, (nodes = new Set()));
-      }
-      nodes!.add(r.node);
+  /**
+   * Marks the hours of stored readings dirty. Only once they are stored: a recompute between would
+   * read the hour without them and clear its mark.
+   */
+  touched(hours: HoursTouched): void {
+    for (const [hour, nodes] of hours) {
+      const dirty = this.#dirty.get(hour);
+      if (!dirty) this.#dirty.set(hour, nodes);
+      else for (const node of nodes) dirty.add(node);
     }
   }
 

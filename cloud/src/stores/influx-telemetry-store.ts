@@ -3,7 +3,7 @@ import { metricUnit } from '@ruong/shared';
 import type { Logger } from 'pino';
 import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection, type QueryResult } from './influx-http.ts';
 import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
-import { InfluxRollups, HOUR, ROLLUP_MEASUREMENT } from './influx-rollups.ts';
+import { InfluxRollups, HOUR, hoursTouched, ROLLUP_MEASUREMENT, type HoursTouched } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
 import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
 
@@ -62,14 +62,14 @@ export class InfluxTelemetryStore implements TelemetryStore {
     const parts = this.#batchesInFlight > 0 ? 1 : Math.ceil(readings.length / PART_READINGS);
     this.#batchesInFlight++;
     try {
-      await this.#writeParts(readings, source, parts);
+      this.rollups.touched(await this.#writeParts(readings, source, parts));
     } finally {
       this.#batchesInFlight--;
     }
-    this.rollups.touched(readings);
   }
 
-  async #writeParts(readings: readonly Reading[], source: ReadingSource | undefined, parts: number): Promise<void> {
+  /** Writes the readings in `parts` requests; returns the hours they touched, worked out meanwhile. */
+  async #writeParts(readings: readonly Reading[], source: ReadingSource | undefined, parts: number): Promise<HoursTouched> {
     const size = Math.ceil(readings.length / parts);
     const writes: Promise<void>[] = [];
     for (let from = 0; from < readings.length; from += size) {
@@ -80,10 +80,12 @@ export class InfluxTelemetryStore implements TelemetryStore {
       written.catch(() => {}); // answered by Promise.all below; this only stops Node calling it unhandled meanwhile
       writes.push(written);
       // The HTTP client sends on the next tick: let this part leave, so InfluxDB works on it while the next is built.
-      if (to < readings.length) await new Promise<void>((resolve) => process.nextTick(resolve));
+      await new Promise<void>((resolve) => process.nextTick(resolve));
     }
+    const hours = hoursTouched(readings);
     // Acknowledged only when every part is stored; a batch sent again rewrites the same points.
     await Promise.all(writes);
+    return hours;
   }
 
   async #writePart(lines: string | Uint8Array, readings: number): Promise<void> {
