@@ -36,11 +36,13 @@ type Row = { id: number; node: string; ts: number; n: number; readings: string }
  * only when the cloud has acknowledged the batch that carried it. Reading sets are grouped into one
  * SQLite transaction per `commitIntervalMs` so the SD card sees few syncs. A batch, once formed, is
  * recorded with its id, so after a crash it is sent again with the same id and the same readings.
+ * While one batch is at the cloud the next may be formed and recorded too (`batchAfter`); batches in
+ * flight go out oldest first.
  */
 export class Outbox {
   readonly #db: DatabaseSync;
   readonly #options: Required<Omit<OutboxOptions, 'onDrop'>> & Pick<OutboxOptions, 'onDrop'>;
-  readonly #sql: Record<'insert' | 'addDepth' | 'getCounter' | 'inflight' | 'oldest' | 'rowsFrom' | 'rowsBetween' | 'deleteBetween', StatementSync>;
+  readonly #sql: Record<'insert' | 'addDepth' | 'getCounter' | 'inflight' | 'inflightCount' | 'inflightEnd' | 'oldest' | 'rowsFrom' | 'rowsBetween' | 'deleteBetween', StatementSync>;
   #pending: Pending[] = [];
   #pendingReadings = 0;
   #afterCommit: (() => void)[] = [];
@@ -62,7 +64,9 @@ export class Outbox {
       insert: p('INSERT INTO outbox (node, ts, n, readings) VALUES (?, ?, ?, ?)'),
       addDepth: p("UPDATE counters SET value = value + ? WHERE name = 'depth'"),
       getCounter: p('SELECT value FROM counters WHERE name = ?'),
-      inflight: p('SELECT batch_id, first_id, last_id FROM inflight LIMIT 1'),
+      inflight: p('SELECT batch_id, first_id, last_id FROM inflight ORDER BY first_id LIMIT 1'),
+      inflightCount: p('SELECT count(*) AS n FROM inflight'),
+      inflightEnd: p('SELECT max(last_id) AS last FROM inflight'),
       oldest: p('SELECT ts FROM outbox ORDER BY id LIMIT 1'),
       rowsFrom: p('SELECT id, node, ts, n, readings FROM outbox WHERE id > ? ORDER BY id'),
       rowsBetween: p('SELECT id, node, ts, n, readings FROM outbox WHERE id BETWEEN ? AND ? ORDER BY id'),
@@ -117,23 +121,47 @@ export class Outbox {
   }
 
   /**
-   * The batch in flight if there is one (to be sent again as it was), else a new one of about `max`
-   * readings (whole reading sets) when at least `min` are waiting.
+   * The oldest batch in flight if there is one (to be sent again as it was), else a new one of about
+   * `max` readings (whole reading sets) when at least `min` are waiting. `known` is a batch the caller
+   * already holds: when it is the one due, it is handed back without reading it again.
    */
-  nextBatch(max: number, min = 1): OutboxBatch | undefined {
+  nextBatch(max: number, min = 1, known?: OutboxBatch): OutboxBatch | undefined {
     const inflight = this.#sql.inflight.get() as { batch_id: string; first_id: number; last_id: number } | undefined;
     if (inflight) {
+      if (inflight.batch_id === known?.batchId) return known;
       return { batchId: inflight.batch_id, readings: expand(this.#sql.rowsBetween.all(inflight.first_id, inflight.last_id) as Row[]) };
     }
     if (this.#depth < min || this.#depth === 0) return undefined;
+    return this.#formBatch(0, max, min);
+  }
+
+  /**
+   * The batch to follow `batchId`, the only batch in flight: formed and recorded now, so it can be
+   * made ready while the cloud works on that one. `nextBatch` hands it out once `batchId` has left.
+   */
+  batchAfter(batchId: string, max: number, min = 1): OutboxBatch | undefined {
+    const inflight = this.#sql.inflight.get() as { batch_id: string; last_id: number } | undefined;
+    if (inflight?.batch_id !== batchId || (this.#sql.inflightCount.get() as { n: number }).n !== 1) return undefined;
+    return this.#formBatch(inflight.last_id, max, min);
+  }
+
+  /**
+   * A new batch of the reading sets after id `after`, recorded in flight; none when fewer than `min`
+   * readings wait there (a batch that is full as whole sets go counts as enough).
+   */
+  #formBatch(after: number, max: number, min: number): OutboxBatch | undefined {
     const rows: Row[] = [];
     let count = 0;
-    for (const row of this.#sql.rowsFrom.iterate(0) as Iterable<Row>) {
-      if (rows.length > 0 && count + row.n > max) break;
+    let full = false;
+    for (const row of this.#sql.rowsFrom.iterate(after) as Iterable<Row>) {
+      if (rows.length > 0 && count + row.n > max) {
+        full = true;
+        break;
+      }
       rows.push(row);
       count += row.n;
     }
-    if (rows.length === 0) return undefined;
+    if (rows.length === 0 || (count < min && !full)) return undefined;
     const batchId = randomUUID();
     this.#db.prepare('INSERT INTO inflight (batch_id, first_id, last_id) VALUES (?, ?, ?)').run(batchId, rows[0]!.id, rows.at(-1)!.id);
     return { batchId, readings: expand(rows) };
@@ -177,8 +205,7 @@ export class Outbox {
     this.#sinceCapCheck = 0;
     let dropped = 0;
     while (this.bytesUsed() > this.#options.maxBytes) {
-      const inflight = this.#sql.inflight.get() as { last_id: number } | undefined;
-      const after = inflight?.last_id ?? 0;
+      const after = (this.#sql.inflightEnd.get() as { last: number | null }).last ?? 0;
       const victims: Row[] = [];
       const chunk = Math.max(200, Math.ceil(this.#depth / 100));
       for (const row of this.#sql.rowsFrom.iterate(after) as Iterable<Row>) {

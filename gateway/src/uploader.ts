@@ -46,7 +46,8 @@ class UploadError extends Error {
 /**
  * Moves the outbox to the cloud: one batch at a time, formed when enough readings wait or the oldest
  * has waited long enough; gzip; the same batch id on every retry; exponential backoff with jitter.
- * Readings leave the outbox only when the cloud answered 200 for their batch.
+ * Readings leave the outbox only when the cloud answered 200 for their batch. While the cloud works on
+ * a batch, the next full one is formed and serialized, so a backlog drains without pauses.
  */
 export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: [Error] }> {
   readonly #outbox: Outbox;
@@ -56,6 +57,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   readonly #links: UploaderLinks;
   readonly #abort = new AbortController();
   #batchMax: number;
+  /** The batch formed while the previous one was at the cloud, with its readings as JSON. */
+  #follower: { batch: OutboxBatch; readingsJson: string } | undefined;
   #waitingSince: number | undefined;
   #lastSent = Date.now();
   #wake: (() => void) | undefined;
@@ -120,6 +123,9 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
         if (e instanceof UploadError && e.kind === 'too_large' && this.#batchMax > 1) {
           this.#batchMax = Math.ceil(this.#batchMax / 2);
           this.#outbox.dissolve(batch.batchId);
+          // The follower was formed at the old size: it goes back too.
+          if (this.#follower) this.#outbox.dissolve(this.#follower.batch.batchId);
+          this.#follower = undefined;
           this.#log.warn({ batchId: batch.batchId, batchMax: this.#batchMax }, 'cloud refused the batch as too large; sending smaller batches');
           continue;
         }
@@ -139,7 +145,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   /** The batch to send now, if any: the one in flight, a full or old-enough one, or a heartbeat. */
   #due(): OutboxBatch | undefined {
     const ready = this.#waitingSince !== undefined && Date.now() - this.#waitingSince >= this.#options.batchMaxAgeMs;
-    const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax);
+    const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax, this.#follower?.batch);
     if (batch) return batch;
     if (Date.now() - this.#lastSent >= this.#options.heartbeatMs || this.#links.pendingAcks().length > 0) return { batchId: randomUUID(), readings: [] };
     return undefined;
@@ -154,15 +160,24 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   async #send(batch: OutboxBatch): Promise<IngestReply> {
     const acks = this.#links.pendingAcks();
     const decisions = this.#links.pendingDecisions();
-    const body: IngestBatch = { batchId: batch.batchId, readings: batch.readings, acks: acks.map((a) => a.ack), decisions: decisions.map((d) => d.decision), health: this.#health() };
-    const gz = await gzipAsync(JSON.stringify(body));
+    const rest: Omit<IngestBatch, 'batchId' | 'readings'> = { acks: acks.map((a) => a.ack), decisions: decisions.map((d) => d.decision), health: this.#health() };
+    const follower = this.#follower?.batch === batch ? this.#follower : undefined;
+    if (follower) this.#follower = undefined;
+    const readingsJson = follower?.readingsJson ?? JSON.stringify(batch.readings);
+    // JSON.stringify of the whole IngestBatch, written in parts so a follower's readings are serialized once.
+    const json = `{"batchId":${JSON.stringify(batch.batchId)},"readings":${readingsJson},${JSON.stringify(rest).slice(1)}`;
+    // One output buffer for the whole batch: each extra one would wait its turn on a busy event loop.
+    const gz = await gzipAsync(json, { chunkSize: Math.max(64 * 1024, json.length) });
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
-    const res = await fetch(new URL('/api/v1/ingest', this.#options.url), {
+    const answer = fetch(new URL('/api/v1/ingest', this.#options.url), {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.#options.token}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
       body: gz,
       signal: AbortSignal.any([timeout, this.#abort.signal]),
     });
+    // More than this batch waiting: the next one is formed meanwhile, once this request has left.
+    if (this.#outbox.backlog().depth > batch.readings.length) setImmediate(() => this.#formFollower(batch));
+    const res = await answer;
     const text = await res.text();
     if (res.status === 200) {
       const reply = IngestReply.safeParse(JSON.parse(text));
@@ -176,6 +191,16 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     if (res.status === 400) throw new UploadError('invalid', text.slice(0, 1000));
     if (res.status === 401 || res.status === 403) throw new UploadError('retry', `cloud refused the gateway token (${res.status}); check cloud.token`);
     throw new UploadError('retry', `cloud answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+
+  /**
+   * Forms and serializes the next full batch while `batch` is at the cloud (called once the request
+   * is on its way). It is recorded in flight at once, so it goes out next, with its id, even after a restart.
+   */
+  #formFollower(batch: OutboxBatch): void {
+    if (this.#abort.signal.aborted || this.#follower) return;
+    const next = this.#outbox.batchAfter(batch.batchId, this.#batchMax, this.#batchMax);
+    if (next) this.#follower = { batch: next, readingsJson: JSON.stringify(next.readings) };
   }
 
   /** Waits `ms`; stopping always wakes it, new readings only when `wakeOnCommit` (not during a backoff). */

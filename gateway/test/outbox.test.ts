@@ -91,6 +91,60 @@ describe('Outbox (SQLite on a real file)', () => {
     box.close();
   });
 
+  it('forms the batch that follows the one in flight, and after a reopen resends both in order', () => {
+    const file = join(tempDir('outbox'), 'outbox.db');
+    let box = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
+    put(box, readings(25));
+    box.flush();
+    const first = box.nextBatch(10)!;
+    const follower = box.batchAfter(first.batchId, 10, 10)!;
+    expect(follower.readings).toEqual(readings(10, 10));
+    // One follower at a time, and only of the batch in flight; never one short of `min`.
+    expect(box.batchAfter(first.batchId, 10)).toBeUndefined();
+    expect(box.batchAfter(follower.batchId, 10)).toBeUndefined();
+    // The oldest in flight goes out first; a batch the caller holds comes back as it is.
+    expect(box.nextBatch(10, 1, follower)).toEqual(first);
+    box.close();
+
+    box = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
+    expect(box.nextBatch(10)).toEqual(first);
+    expect(box.ack(first.batchId)).toBe(10);
+    expect(box.nextBatch(10, 1, follower)).toBe(follower);
+    expect(box.nextBatch(10)).toEqual(follower);
+    expect(box.batchAfter(follower.batchId, 10, 10)).toBeUndefined(); // 5 wait, fewer than a full batch
+    expect(box.ack(follower.batchId)).toBe(10);
+    expect(box.nextBatch(100)!.readings).toEqual(readings(5, 20));
+    box.close();
+  });
+
+  it('counts a follower as full when its next reading set would not fit', () => {
+    const box = new Outbox(join(tempDir('outbox'), 'o.db'), { maxBytes: 1 << 30, commitIntervalMs: 5 });
+    for (let i = 0; i < 6; i++) box.append('soil-01', T0 + i, { soil_moisture: 30, soil_temperature: 25, rssi: -70 }, 3);
+    box.flush();
+    const first = box.nextBatch(8)!;
+    expect(first.readings).toHaveLength(6);
+    expect(box.batchAfter(first.batchId, 8, 8)?.readings).toHaveLength(6);
+    box.close();
+  });
+
+  it('spares every batch in flight when it drops readings past its cap', () => {
+    const box = new Outbox(join(tempDir('outbox'), 'o.db'), { maxBytes: 1024 * 1024, commitIntervalMs: 5 });
+    put(box, readings(1000));
+    box.flush();
+    const first = box.nextBatch(100)!;
+    const follower = box.batchAfter(first.batchId, 100)!;
+    for (let i = 1; i < 40; i++) {
+      put(box, readings(1000, i * 1000));
+      box.flush();
+    }
+    box.enforceCap();
+    expect(box.droppedByCap).toBeGreaterThan(0);
+    expect(box.nextBatch(100)).toEqual(first);
+    box.ack(first.batchId);
+    expect(box.nextBatch(100)).toEqual(follower);
+    box.close();
+  });
+
   it('sets a refused batch aside in quarantine and moves on', () => {
     const box = new Outbox(join(tempDir('outbox'), 'o.db'), { maxBytes: 1 << 30, commitIntervalMs: 5 });
     put(box, readings(20));

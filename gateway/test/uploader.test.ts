@@ -1,0 +1,102 @@
+import type { IngestBatch } from '@ruong/shared';
+import { once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { gunzipSync } from 'node:zlib';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../src/outbox.ts';
+import { Uploader } from '../src/uploader.ts';
+import { tempDir, waitUntil } from './helpers.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const HEALTH = { uptimeSec: 1, rssBytes: 1, queueDepth: 0, oldestUnsentTs: null, readingsIn: 0, readingsOut: 0, droppedByCap: 0, rejects: {} };
+
+/** A cloud on loopback that answers each batch as stored, holding its answers while `hold` is set. */
+async function heldCloud() {
+  const batches: IngestBatch[] = [];
+  const held: (() => void)[] = [];
+  const cloud = {
+    batches,
+    hold: true,
+    release() {
+      cloud.hold = false;
+      for (const answer of held.splice(0)) answer();
+    },
+    url: '',
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const answer = (res: ServerResponse, batch: IngestBatch) => () => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ batchId: batch.batchId, accepted: batch.readings.length, duplicate: false, commands: [] }));
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const batch = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as IngestBatch;
+      batches.push(batch);
+      if (cloud.hold) held.push(answer(res, batch));
+      else answer(res, batch)();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cloud.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return cloud;
+}
+
+function uploaderFor(outbox: Outbox, url: string): Uploader {
+  const options = { url, token: 't', batchMaxReadings: 10, batchMaxAgeMs: 0, requestTimeoutMs: 5000, retryMinMs: 10, retryMaxMs: 50, heartbeatMs: 60_000 };
+  return new Uploader(outbox, options, pino({ level: 'silent' }), () => HEALTH);
+}
+
+/** The batches recorded in flight, oldest first, read from the outbox file as a second process would. */
+function inFlight(file: string): string[] {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return (db.prepare('SELECT batch_id FROM inflight ORDER BY first_id').all() as { batch_id: string }[]).map((r) => r.batch_id);
+  } finally {
+    db.close();
+  }
+}
+
+describe('Uploader', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('forms and records the next batch while the cloud works on one; after a restart both go out in order, once', async () => {
+    const cloud = await heldCloud();
+    cleanups.push(() => cloud.close());
+    const file = join(tempDir('uploader'), 'outbox.db');
+    let outbox = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
+    for (let i = 0; i < 25; i++) outbox.append('soil-01', T0 + i * 1000, { soil_moisture: i }, 1);
+    outbox.flush();
+    let uploader = uploaderFor(outbox, cloud.url);
+    uploader.start();
+
+    // The first batch is at the cloud; its follower is formed and on disk meanwhile.
+    await waitUntil('the first batch reached the cloud and the next one is recorded', () => cloud.batches.length === 1 && inFlight(file).length === 2);
+    const [first, follower] = inFlight(file);
+    expect(cloud.batches[0]!.batchId).toBe(first);
+    await uploader.stop();
+    outbox.close();
+
+    // A restart: the batch the cloud never answered goes again, then the follower, each with its id.
+    outbox = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
+    uploader = uploaderFor(outbox, cloud.url);
+    cleanups.push(async () => {
+      await uploader.stop();
+      outbox.close();
+    });
+    cloud.release();
+    uploader.start();
+    await waitUntil('every reading has left the outbox', () => outbox.backlog().depth === 0, { events: [[uploader, 'uploaded']] });
+    expect(cloud.batches.map((b) => b.batchId).slice(0, 3)).toEqual([first, first, follower]);
+    const delivered = cloud.batches.slice(1).flatMap((b) => b.readings.map((r) => r.value));
+    expect(delivered).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+});
