@@ -116,7 +116,11 @@ export class Outbox {
     if (this.#sinceCapCheck >= 10_000) this.enforceCap();
     const waiting = this.#afterCommit;
     this.#afterCommit = [];
-    for (const fn of waiting) fn();
+    // On a later turn: a flush inside a flood of MQTT messages would otherwise let the broker read and
+    // handle the next ones at once, and uploads, serial lines and valve commands wait the whole flood out.
+    setImmediate(() => {
+      for (const fn of waiting) fn();
+    });
     for (const listener of this.#committedListeners) listener();
   }
 

@@ -26,7 +26,6 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly #sql: (sql: string) => StatementSync;
   readonly #insert: StatementSync;
   readonly #upsertLatest: StatementSync;
-  readonly #statements = new Map<string, StatementSync>();
 
   constructor(file: string) {
     this.#db = openSqlite(file);
@@ -77,7 +76,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     } else {
       sql = `SELECT node, metric, ts AS t, value FROM readings WHERE ${where.join(' AND ')} ORDER BY node, metric, ts`;
     }
-    const rows = this.#statement(sql).all(...params) as Row[];
+    const rows = this.#sql(sql).all(...params) as Row[];
     const series: Series[] = [];
     let current: Series | undefined;
     for (const row of rows) {
@@ -93,7 +92,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async latest(nodes?: readonly string[]): Promise<LatestValue[]> {
     const filter = nodes?.length ? `WHERE node IN (${nodes.map(() => '?').join(',')})` : '';
     const sql = `SELECT node, metric, ts, value FROM latest ${filter} ORDER BY node, metric`;
-    return this.#statement(sql).all(...(nodes ?? [])) as LatestValue[];
+    return this.#sql(sql).all(...(nodes ?? [])) as LatestValue[];
   }
 
   async ping(): Promise<void> {
@@ -102,15 +101,5 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
-  }
-
-  #statement(sql: string): StatementSync {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.#sql(sql);
-      if (this.#statements.size > 256) this.#statements.clear();
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
   }
 }
