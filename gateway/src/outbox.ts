@@ -1,8 +1,8 @@
-import type { Reading } from '@ruong/shared';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { OutboxBatch, type StoredSet } from './outbox-batch.ts';
 
 /**
  * One row per reading set (a serial line, an MQTT message): node and time are stored once for all its
@@ -26,10 +26,8 @@ export type OutboxOptions = {
   onDrop?: (dropped: number, oldestTs: number) => void;
 };
 
-export type OutboxBatch = { batchId: string; readings: Reading[] };
-
 type Pending = { node: string; ts: number; readings: Record<string, number>; n: number };
-type Row = { id: number; node: string; ts: number; n: number; readings: string };
+type Row = StoredSet & { id: number };
 
 /**
  * The gateway's durable queue: every good reading is written here before anything else, and leaves
@@ -133,7 +131,7 @@ export class Outbox {
     const inflight = this.#sql.inflight.get() as { batch_id: string; first_id: number; last_id: number } | undefined;
     if (inflight) {
       if (inflight.batch_id === known?.batchId) return known;
-      return { batchId: inflight.batch_id, readings: expand(this.#sql.rowsBetween.all(inflight.first_id, inflight.last_id) as Row[]) };
+      return new OutboxBatch(inflight.batch_id, this.#sql.rowsBetween.all(inflight.first_id, inflight.last_id) as Row[]);
     }
     if (this.#depth < min || this.#depth === 0) return undefined;
     return this.#formBatch(0, max, min);
@@ -168,7 +166,7 @@ export class Outbox {
     if (rows.length === 0 || (count < min && !full)) return undefined;
     const batchId = randomUUID();
     this.#db.prepare('INSERT INTO inflight (batch_id, first_id, last_id) VALUES (?, ?, ?)').run(batchId, rows[0]!.id, rows.at(-1)!.id);
-    return { batchId, readings: expand(rows) };
+    return new OutboxBatch(batchId, rows);
   }
 
   /** The cloud has stored the batch: its readings leave the outbox. Returns how many left. */
@@ -265,13 +263,4 @@ export class Outbox {
       throw err;
     }
   }
-}
-
-function expand(rows: readonly Row[]): Reading[] {
-  const readings: Reading[] = [];
-  for (const row of rows) {
-    const values = JSON.parse(row.readings) as Record<string, number>;
-    for (const metric in values) readings.push({ node: row.node, metric, value: values[metric]!, ts: row.ts });
-  }
-  return readings;
 }

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { backoffDelay } from './backoff.ts';
-import type { Outbox, OutboxBatch } from './outbox.ts';
+import type { Outbox } from './outbox.ts';
+import { OutboxBatch } from './outbox-batch.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -57,8 +58,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   readonly #links: UploaderLinks;
   readonly #abort = new AbortController();
   #batchMax: number;
-  /** The batch formed while the previous one was at the cloud, with its readings as JSON. */
-  #follower: { batch: OutboxBatch; readingsJson: string } | undefined;
+  /** The batch formed, and its JSON written, while the previous one was at the cloud. */
+  #follower: OutboxBatch | undefined;
   #waitingSince: number | undefined;
   #lastSent = Date.now();
   #wake: (() => void) | undefined;
@@ -107,14 +108,14 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
       }
       try {
         const reply = await this.#send(batch);
-        if (batch.readings.length > 0) this.#outbox.ack(batch.batchId);
-        this.readingsOut += batch.readings.length;
+        if (batch.size > 0) this.#outbox.ack(batch.batchId);
+        this.readingsOut += batch.size;
         this.#lastSent = this.lastSuccessAt = Date.now();
         if (this.#outbox.backlog().depth === 0) this.#waitingSince = undefined;
         if (!this.linkUp || attempt > 0) this.#log.info({ batchId: batch.batchId }, 'cloud link up');
         this.linkUp = true;
         attempt = 0;
-        this.emit('uploaded', { batchId: batch.batchId, readings: batch.readings.length, duplicate: reply.duplicate });
+        this.emit('uploaded', { batchId: batch.batchId, readings: batch.size, duplicate: reply.duplicate });
       } catch (err) {
         if (this.#abort.signal.aborted) break;
         const e = err as Error;
@@ -124,7 +125,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
           this.#batchMax = Math.ceil(this.#batchMax / 2);
           this.#outbox.dissolve(batch.batchId);
           // The follower was formed at the old size: it goes back too.
-          if (this.#follower) this.#outbox.dissolve(this.#follower.batch.batchId);
+          if (this.#follower) this.#outbox.dissolve(this.#follower.batchId);
           this.#follower = undefined;
           this.#log.warn({ batchId: batch.batchId, batchMax: this.#batchMax }, 'cloud refused the batch as too large; sending smaller batches');
           continue;
@@ -145,9 +146,9 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   /** The batch to send now, if any: the one in flight, a full or old-enough one, or a heartbeat. */
   #due(): OutboxBatch | undefined {
     const ready = this.#waitingSince !== undefined && Date.now() - this.#waitingSince >= this.#options.batchMaxAgeMs;
-    const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax, this.#follower?.batch);
+    const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax, this.#follower);
     if (batch) return batch;
-    if (Date.now() - this.#lastSent >= this.#options.heartbeatMs || this.#links.pendingAcks().length > 0) return { batchId: randomUUID(), readings: [] };
+    if (Date.now() - this.#lastSent >= this.#options.heartbeatMs || this.#links.pendingAcks().length > 0) return new OutboxBatch(randomUUID(), []);
     return undefined;
   }
 
@@ -161,11 +162,9 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     const acks = this.#links.pendingAcks();
     const decisions = this.#links.pendingDecisions();
     const rest: Omit<IngestBatch, 'batchId' | 'readings'> = { acks: acks.map((a) => a.ack), decisions: decisions.map((d) => d.decision), health: this.#health() };
-    const follower = this.#follower?.batch === batch ? this.#follower : undefined;
-    if (follower) this.#follower = undefined;
-    const readingsJson = follower?.readingsJson ?? JSON.stringify(batch.readings);
-    // JSON.stringify of the whole IngestBatch, written in parts so a follower's readings are serialized once.
-    const json = `{"batchId":${JSON.stringify(batch.batchId)},"readings":${readingsJson},${JSON.stringify(rest).slice(1)}`;
+    if (this.#follower === batch) this.#follower = undefined;
+    // JSON.stringify of the whole IngestBatch, the readings written once from the outbox's own text.
+    const json = `{"batchId":${JSON.stringify(batch.batchId)},"readings":${batch.readingsJson()},${JSON.stringify(rest).slice(1)}`;
     // One output buffer for the whole batch: each extra one would wait its turn on a busy event loop.
     const gz = await gzipAsync(json, { chunkSize: Math.max(64 * 1024, json.length) });
     const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
@@ -176,7 +175,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
       signal: AbortSignal.any([timeout, this.#abort.signal]),
     });
     // More than this batch waiting: the next one is formed meanwhile, once this request has left.
-    if (this.#outbox.backlog().depth > batch.readings.length) setImmediate(() => this.#formFollower(batch));
+    if (this.#outbox.backlog().depth > batch.size) setImmediate(() => this.#formFollower(batch));
     const res = await answer;
     const text = await res.text();
     if (res.status === 200) {
@@ -199,8 +198,8 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
    */
   #formFollower(batch: OutboxBatch): void {
     if (this.#abort.signal.aborted || this.#follower) return;
-    const next = this.#outbox.batchAfter(batch.batchId, this.#batchMax, this.#batchMax);
-    if (next) this.#follower = { batch: next, readingsJson: JSON.stringify(next.readings) };
+    this.#follower = this.#outbox.batchAfter(batch.batchId, this.#batchMax, this.#batchMax);
+    this.#follower?.readingsJson();
   }
 
   /** Waits `ms`; stopping always wakes it, new readings only when `wakeOnCommit` (not during a backoff). */
