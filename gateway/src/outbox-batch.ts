@@ -3,9 +3,6 @@ import type { Reading } from '@ruong/shared';
 /** A reading set as the outbox stores it: its metrics and values as the JSON text of one object. */
 export type StoredSet = { node: string; ts: number; n: number; readings: string };
 
-const QUOTE = 0x22;
-const BACKSLASH = '\\';
-
 /**
  * Reading sets sent to the cloud together under one id. They stay as stored until asked for as
  * reading objects (`readings`) or as the ingest JSON (`readingsJson`, written straight from the stored
@@ -60,12 +57,16 @@ export class OutboxBatch {
         if (comma < 0) comma = end;
         const key = text.slice(from, colon);
         const value = text.slice(colon + 1, comma);
-        if (colon < 0 || colon > comma || key.length < 3 || key.charCodeAt(0) !== QUOTE || key.indexOf('"', 1) !== key.length - 1 || key.includes(BACKSLASH)) return undefined;
-        if (value === '' || '{["'.includes(value[0]!)) return undefined;
+        if (colon < 0 || colon > comma || !isPlainName(key) || value === '' || '{["'.includes(value[0]!)) return undefined;
         parts.push(`${head}${key},"value":${value}${tail}`);
         from = comma + 1;
       }
     }
     return `[${parts.join(',')}]`;
   }
+}
+
+/** A quoted name without quotes or escapes inside, as every metric name is. */
+function isPlainName(key: string): boolean {
+  return key.length > 2 && key[0] === '"' && key.indexOf('"', 1) === key.length - 1 && !key.includes('\\');
 }
