@@ -41,16 +41,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async write(readings: readonly Reading[]): Promise<void> {
-    // Only the newest reading of each series in the batch can move `latest`.
-    const newest = new Map<string, Reading>();
+    // Only the newest reading of each series in the batch can move `latest`. Node, then metric: a key
+    // made of both would be a new string to build and hash for every reading.
+    const newest = new Map<string, Map<string, Reading>>();
     for (const r of readings) {
-      const key = `${r.node}\u0000${r.metric}`;
-      const seen = newest.get(key);
-      if (!seen || r.ts >= seen.ts) newest.set(key, r);
+      let byMetric = newest.get(r.node);
+      if (!byMetric) newest.set(r.node, (byMetric = new Map()));
+      const seen = byMetric.get(r.metric);
+      if (!seen || r.ts >= seen.ts) byMetric.set(r.metric, r);
     }
     transaction(this.#db, () => {
       for (const r of readings) this.#insert.run(r.node, r.metric, r.ts, r.value);
-      for (const r of newest.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
+      for (const byMetric of newest.values()) for (const r of byMetric.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
     });
   }
 
