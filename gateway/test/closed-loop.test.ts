@@ -13,6 +13,8 @@ describe('closed loop on an accelerated field: dry zone → rule opens the valve
   let cloud: TestCloud;
   let gateway: Gateway;
   const nodes: { stop(): Promise<void> }[] = [];
+  /** When the live rule opened the valve: the time of the newest reading it judged. */
+  let openedAt = NaN;
 
   beforeAll(async () => {
     cloud = await startTestCloud();
@@ -72,6 +74,7 @@ describe('closed loop on an accelerated field: dry zone → rule opens the valve
     expect(acted[0]!.reason).toMatch(/^moisture 2\d(\.\d\d?)?% < 25% over 15 min → open 240 min$/);
     expect(acted[1]!.reason).toMatch(/^moisture 3\d(\.\d\d?)?% ≥ 30% → close$/);
     expect(acted[0]).toMatchObject({ rule: 'dry-start', ruleVersion: 1 });
+    openedAt = acted[0]!.at;
     await waitUntil('the cloud saw both commands done', async () => {
       const { commands } = (await (await cloud.get('/api/v1/commands?node=valve-c1')).json()) as { commands: Command[] };
       return commands.filter((c) => c.source === 'rule' && c.state === 'done').length === 2;
@@ -80,10 +83,16 @@ describe('closed loop on an accelerated field: dry zone → rule opens the valve
 
   it('replays the rule over the stored history (simulate) and finds the same open', async () => {
     const from = Date.UTC(2026, 6, 10, 1);
-    const res = await fetch(`${cloud.url}/api/v1/rules/dry-start/simulate`, { method: 'POST', headers: auth, body: JSON.stringify({ from: String(from), to: String(from + 12 * 3_600_000), stepMin: 5 }) });
+    // Steps that land on the live decision's own time, so the replay judges the very window the live rule
+    // judged: the moisture only just crossed 25% there before the valve opened, and a window ending
+    // minutes later already holds wetter readings.
+    const replayFrom = openedAt - 12 * 5 * 60_000;
+    const res = await fetch(`${cloud.url}/api/v1/rules/dry-start/simulate`, { method: 'POST', headers: auth, body: JSON.stringify({ from: String(replayFrom), to: String(openedAt + 60_000), stepMin: 5 }) });
     expect(res.status).toBe(200);
     const { decisions } = (await res.json()) as { decisions: DecisionRecord[] };
-    expect(decisions.find((d) => d.action === 'open')?.reason).toMatch(/< 25% over 15 min → open 240 min/);
+    const open = decisions.find((d) => d.action === 'open');
+    expect(open?.reason).toMatch(/< 25% over 15 min → open 240 min/);
+    expect(open!.at).toBeLessThanOrEqual(openedAt);
     const tighter = await fetch(`${cloud.url}/api/v1/rules/dry-start/simulate`, {
       method: 'POST',
       headers: auth,
