@@ -22,6 +22,11 @@ export class Commands {
   readonly #now: () => number;
   /** New commands, by gateway: the stream routes listen here. */
   readonly bus = new EventEmitter<Record<string, [GatewayCommand]>>();
+  /**
+   * Gateways found with nothing undelivered, so the ingest reply need not ask the store again: only a
+   * new command (created here) gives a gateway something to receive; every other change takes away.
+   */
+  readonly #nothingPending = new Set<string>();
 
   constructor(store: SqliteCommandStore, meta: MetadataStore, log: Logger, now: () => number) {
     this.#store = store;
@@ -47,6 +52,7 @@ export class Commands {
       ...(req.action === 'valve.open' && req.durationMin !== undefined && { durationSec: Math.round(req.durationMin * 60) }),
     };
     this.#store.insert(command);
+    this.#nothingPending.delete(gateway);
     this.#log.info({ commandId: command.id, gateway, node: req.node, action: req.action, source }, 'command queued');
     this.bus.emit(gateway, toGatewayCommand(command));
     return command;
@@ -63,12 +69,15 @@ export class Commands {
 
   /** What the gateway should be told now; each is marked sent. Expired ones are marked so and dropped. */
   pendingFor(gateway: string): GatewayCommand[] {
+    if (this.#nothingPending.has(gateway)) return [];
     const out: GatewayCommand[] = [];
-    for (const c of this.#store.undelivered(gateway)) {
+    const undelivered = this.#store.undelivered(gateway);
+    for (const c of undelivered) {
       if (this.#expireOld(c)) continue;
       this.#store.transition(c.id, ['queued'], 'sent', this.#now());
       out.push(toGatewayCommand(c));
     }
+    if (undelivered.length === 0) this.#nothingPending.add(gateway);
     return out;
   }
 

@@ -2,7 +2,7 @@ import type { IngestBatch, Reading } from '@ruong/shared';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCloud, type TestCloud } from './test-cloud.ts';
+import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
 
 const gzipAsync = promisify(gzip);
 const T0 = Date.UTC(2026, 10, 20, 6);
@@ -133,6 +133,31 @@ describe('POST /api/v1/ingest', () => {
     const stored = await limited.get(`/api/v1/readings?node=soil-f&from=${T0}`);
     expect(((await stored.json()) as { series: { points: unknown[] }[] }).series[0]!.points).toHaveLength(2);
     await limited.stop();
+  });
+
+  it('repeats a command in every reply until the gateway has it, and brings the next one after quiet replies', async () => {
+    const send = async (batchId: string, acks: IngestBatch['acks'] = []) => {
+      const res = await post(JSON.stringify({ batchId, readings: readings('valve-q', 1, T0 + batchId.length), acks }));
+      return ((await res.json()) as { commands: { id: string }[] }).commands.map((c) => c.id);
+    };
+    const command = async () => {
+      const res = await fetch(`${cloud.url}/api/v1/commands`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ node: 'valve-q', action: 'valve.close' }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    expect(await send('q-1')).toEqual([]);
+    expect(await send('q-2')).toEqual([]);
+    const first = await command();
+    expect(await send('q-3')).toEqual([first]);
+    expect(await send('q-4')).toEqual([first]);
+    expect(await send('q-5', [{ id: first, node: 'valve-q', status: 'delivered', ts: T0 }])).toEqual([]);
+    expect(await send('q-6')).toEqual([]);
+    const second = await command();
+    expect(await send('q-7')).toEqual([second]);
   });
 
   it('refuses a missing or wrong token with 401 and stores nothing', async () => {
