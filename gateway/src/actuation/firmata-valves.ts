@@ -2,8 +2,8 @@ import type { NodeCommand, NodeCommandAck } from '@ruong/shared';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import { SerialPort } from 'serialport';
 import { backoffDelay } from '../backoff.ts';
+import { serialPort, type SerialPort } from '../serial-port.ts';
 import type { ValveDriver } from './valve-driver.ts';
 
 // johnny-five and firmata-io are CommonJS without types; these are the few parts we use.
@@ -78,7 +78,7 @@ export class FirmataValves implements ValveDriver {
     const five = require('johnny-five') as Five;
     const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort, options: object) => FirmataIo };
     // Opened by serialport itself: Firmata must see the port's `open` event, which johnny-five waits for.
-    const port = new SerialPort({ path: this.#config.path, baudRate: this.#config.baudRate });
+    const port = serialPort({ path: this.#config.path, baudRate: this.#config.baudRate });
     this.#port = port;
     const portFailed = once(port, 'error').then(([err]) => {
       throw err as Error;

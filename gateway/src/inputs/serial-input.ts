@@ -1,10 +1,10 @@
 import { decodeLine, MAX_LINE_BYTES } from '@ruong/shared';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { SerialPort } from 'serialport';
 import { backoffDelay } from '../backoff.ts';
 import type { Intake } from '../intake.ts';
 import { LineSplitter } from '../line-splitter.ts';
+import { serialPort, type SerialPort } from '../serial-port.ts';
 
 export type SerialInputOptions = { path: string; baudRate: number };
 
@@ -55,7 +55,7 @@ export class SerialInput extends EventEmitter<{ open: []; close: [] }> {
       },
       () => this.#intake.reject({ reason: 'too_long', detail: `line is over ${MAX_LINE_BYTES} bytes` }, this.#source),
     );
-    const port = new SerialPort({ path: this.#options.path, baudRate: this.#options.baudRate, autoOpen: false });
+    const port = serialPort({ path: this.#options.path, baudRate: this.#options.baudRate, autoOpen: false });
     this.#port = port;
     port.on('data', (chunk: Buffer) => splitter.push(chunk));
     port.on('error', (err) => this.#log.warn({ err: err.message }, 'serial port error'));

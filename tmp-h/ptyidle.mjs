@@ -1,0 +1,17 @@
+import { SerialPort } from 'serialport';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+const dir = '/tmp/ptyidle'; (await import('node:fs')).mkdirSync(dir, { recursive: true });
+const child = spawn('socat', ['-d','-d',`pty,raw,echo=0,link=${dir}/a`,`pty,raw,echo=0,link=${dir}/b`], { stdio: ['ignore','ignore','pipe'] });
+await new Promise(r => child.stderr.on('data', d => d.toString().includes('starting data transfer') && r()));
+const port = new SerialPort({ path: `${dir}/b`, baudRate: 9600 });
+await once(port, 'open');
+port.on('data', () => {});
+const c0 = process.cpuUsage();
+await new Promise(r => setTimeout(r, 1000));
+console.log('idle cpu ms', (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000);
+port.on('close', (e) => console.log('close', e?.message));
+child.kill('SIGTERM');
+await new Promise(r => setTimeout(r, 1000));
+console.log('isOpen after kill', port.isOpen);
+process.exit(0);
