@@ -23,6 +23,8 @@ async function readUntilHangup(port: LinuxPortBinding | DarwinPortBinding, buffe
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
+      // Closed while the read was out: its poller is destroyed, and polling it would crash the process.
+      if (port.fd === null) throw new BindingsError('Port is not open', { canceled: true });
       await new Promise<void>((resolve, reject) => port.poller.once('readable', (e) => (e ? reject(e) : resolve())));
       continue;
     }

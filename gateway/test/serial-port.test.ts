@@ -1,6 +1,8 @@
 import { createPtyPair } from '@ruong/firmware-sim';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serialPort, type SerialPort } from '../src/serial-port.ts';
 import { tempDir } from './helpers.ts';
@@ -31,6 +33,19 @@ describe('serial port on a real pty (socat)', () => {
     expect(String((await received)[0])).toBe('hello\n');
     await new Promise((resolve) => port.close(resolve));
     await pty.close();
+  });
+
+  // A close landing while a read is out must end that read quietly: polling the closed port crashes
+  // the process (a gateway's, or a test worker's), so the rounds run in a process of their own.
+  it('closes while reads are out, again and again, without crashing', async () => {
+    const pty = await createPtyPair(dir, 'close-early');
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'serial-close-stress.ts'), pty.simPath, pty.gatewayPath, '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    await pty.close();
+    expect({ code, signal, output: output.trim() }).toEqual({ code: 0, signal: null, output: 'closed 300 times' });
   });
 
   // The device going away while a read is on its way (here: at once after the first read) is the
