@@ -274,7 +274,7 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
 /**
  * Spans are scanned into one array kept from batch to batch (the scan is synchronous) and copied out at
  * their exact size: sized for the most readings the body could hold, a fresh array per batch was a
- * quarter of the memory outside the heap the cloud churns per batch, and that churn drives V8's full GCs.
+ * quarter of the memory outside the heap the cloud churns per batch, churn that brings on V8's full GCs.
  */
 let scratchSpans = new Uint32Array(0);
 
