@@ -264,6 +264,13 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
 }
 
 /**
+ * Spans are scanned into one array kept from batch to batch (the scan is synchronous) and copied out at
+ * their exact size: sized for the most readings the body could hold, a fresh array per batch was a
+ * quarter of the memory outside the heap the cloud churns per batch, churn that brings on V8's full GCs.
+ */
+let scratchSpans = new Uint32Array(0);
+
+/**
  * `IngestBatch.safeParse(JSON.parse(body))` in one pass over the bytes, for batches as gateways write
  * them (`JSON.stringify` of a batch whose readings are plain and valid, their members in the schema's
  * order). Every reading is checked here, byte by byte, against the same patterns and ranges as the
@@ -271,13 +278,6 @@ function scanReadings(bytes: Uint8Array, view: DataView, from: number, readings:
  * schema as usual. Returns undefined for anything else, valid or not: the caller then takes the general
  * path, which gives the schema's own answer. A property test holds the two to the same results.
  */
-/**
- * Spans are scanned into one array kept from batch to batch (the scan is synchronous) and copied out at
- * their exact size: sized for the most readings the body could hold, a fresh array per batch was a
- * quarter of the memory outside the heap the cloud churns per batch, churn that brings on V8's full GCs.
- */
-let scratchSpans = new Uint32Array(0);
-
 export function scanIngestBatch(bytes: Uint8Array): ScannedBatch | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!PREFIX.at(view, 0)) return undefined;
