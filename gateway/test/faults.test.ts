@@ -8,10 +8,11 @@ import { join } from 'node:path';
 
 const SECRET = 'fault-secret-123';
 
-function nodesFor(ids: string[], brokerUrl: string, farm: Farm, sent: ReadingSet[]): MqttSensorNode[] {
+/** Soil nodes reporting every field minute; `acked` sees each reading set the broker acknowledged. */
+function nodesFor(ids: string[], brokerUrl: string, farm: Farm, acked: (set: ReadingSet) => void): MqttSensorNode[] {
   return ids.map((id, i) => {
     const n = new MqttSensorNode({ id, secret: SECRET, brokerUrl, kind: 'soil', zone: 'zone-1', intervalMs: 60_000, seed: 10 + i }, farm);
-    n.onSent = (s) => sent.push(s);
+    n.onSent = acked;
     return n;
   });
 }
@@ -35,7 +36,7 @@ describe('faults on the data path', () => {
     cleanups.push(() => gateway.stop());
     const sent: ReadingSet[] = [];
     const farm = new Farm(new SimClock(Date.UTC(2026, 8, 1), 3600), 3, ['zone-1']);
-    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gateway.broker!.port}`, farm, sent);
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gateway.broker!.port}`, farm, (set) => sent.push(set));
     for (const n of nodes) await n.start();
 
     await waitUntil('a first batch reached the cloud', () => gateway.uploader.readingsOut > 0, { events: [[gateway.uploader, 'uploaded']] });
@@ -74,14 +75,27 @@ describe('faults on the data path', () => {
     // Restart on the same port, so the nodes find their broker again as they would on a Pi.
     const fixed = { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } };
     const sent: ReadingSet[] = [];
-    const farm = new Farm(new SimClock(Date.UTC(2026, 9, 1), 7200), 4, ['zone-1']);
-    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, farm, sent);
+    // A reading per node every 50 ms. Not faster: after reconnecting, a node resends what it queued one
+    // PUBACK at a time, each behind a group commit (about 20 ms), and what it makes meanwhile waits too.
+    const farm = new Farm(new SimClock(Date.UTC(2026, 9, 1), 1200), 4, ['zone-1']);
+    let onAck: (() => void) | undefined;
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, farm, (set) => {
+      sent.push(set);
+      onAck?.();
+    });
     for (const n of nodes) await n.start();
 
     const stored = async () => countPoints(await storedPoints(cloud, ids));
     await waitUntil('some readings reached the cloud', async () => (await stored()) > 100);
     await waitUntil('more readings are in flight', () => sent.length > 80);
-    gw.child.kill('SIGKILL');
+    // Killed the moment it acknowledges a reading, which must be on its disk by then.
+    await new Promise<void>((resolve) => {
+      onAck = () => {
+        onAck = undefined;
+        gw.child.kill('SIGKILL');
+        resolve();
+      };
+    });
     expect(await gw.exited).toBeNull();
     gw = await spawnGateway(join(dir, 'gateway.json'), fixed);
     cleanups.push(async () => {
