@@ -75,9 +75,10 @@ describe('faults on the data path', () => {
     // Restart on the same port, so the nodes find their broker again as they would on a Pi.
     const fixed = { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } };
     const sent: ReadingSet[] = [];
-    // A reading per node every 50 ms. Not faster: after reconnecting, a node resends what it queued one
-    // PUBACK at a time, each behind a group commit (about 20 ms), and what it makes meanwhile waits too.
-    const farm = new Farm(new SimClock(Date.UTC(2026, 9, 1), 1200), 4, ['zone-1']);
+    // A reading per node every 100 ms. Not faster: after reconnecting, a node resends what it queued one
+    // PUBACK at a time, each behind a group commit (about 20 ms, and more on a loaded machine), and what it
+    // makes meanwhile waits too. At 50 ms the queue a slow restart left took up to 29 s of the 30 to drain.
+    const farm = new Farm(new SimClock(Date.UTC(2026, 9, 1), 600), 4, ['zone-1']);
     let onAck: (() => void) | undefined;
     const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, farm, (set) => {
       sent.push(set);
@@ -112,7 +113,7 @@ describe('faults on the data path', () => {
     const expected = expectedPoints(sent);
     await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
     expect(await storedPoints(cloud, ids)).toEqual(expected);
-  });
+  }, 60_000);
 
   it('the gateway is killed mid-irrigation: on restart it closes the valve', async () => {
     const cloud = await startTestCloud();
