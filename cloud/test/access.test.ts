@@ -186,7 +186,8 @@ describe('accounts, roles and cooperative scope', () => {
     await asAdmin('PUT', '/api/v1/users/farmer-pw', { name: 'Pw', role: 'farmer', cooperativeId: 'htx-a', farms: ['a1'], password: PASSWORD });
     expect((await call('GET', '/api/v1/me', before)).status).toBe(401);
     await signIn('farmer-pw');
-  });
+    // About a dozen scrypt hashes: 2.4 s in CI, 12 s on a loaded two-core machine.
+  }, 60_000);
 
   it('rate-limits sign-in attempts for a username', async () => {
     const statuses: number[] = [];
