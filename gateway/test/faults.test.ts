@@ -90,13 +90,12 @@ describe('faults on the data path', () => {
     await waitUntil('some readings reached the cloud', async () => (await stored()) > 100);
     await waitUntil('more readings are in flight', () => sent.length > 80);
     // Killed the moment it acknowledges a reading, which must be on its disk by then.
-    await new Promise<void>((resolve) => {
-      onAck = () => {
-        onAck = undefined;
-        gw.child.kill('SIGKILL');
-        resolve();
-      };
-    });
+    let killed = false;
+    onAck = () => {
+      onAck = undefined;
+      killed = gw.child.kill('SIGKILL');
+    };
+    await waitUntil('the gateway acknowledges a reading, and is killed', () => killed, { timeoutMs: 10_000 });
     expect(await gw.exited).toBeNull();
     gw = await spawnGateway(join(dir, 'gateway.json'), fixed);
     cleanups.push(async () => {
