@@ -19,25 +19,32 @@ process.once('SIGINT', () => process.exit(130));
 
 export type Proc = { child: ChildProcess; log: (msg: string) => Promise<Record<string, unknown>>; stop(): Promise<void> };
 
-/** Spawns one of the platform's programs; `log(msg)` resolves at its next log entry with that msg. */
+/**
+ * Spawns one of the platform's programs; `log(msg)` resolves at its next log entry with that msg, and
+ * rejects if the program exits first (a cloud refusing its flags would otherwise hang the bench).
+ */
 export function start(script: string, args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const waiting = new Map<string, (e: Record<string, unknown>) => void>();
+  const waiting = new Map<string, { resolve: (e: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   let stopping = false;
+  let exited: string | undefined;
   running.add(child);
   child.once('exit', (code, signal) => {
     running.delete(child);
-    if (!stopping) process.stderr.write(`${script} exited unexpectedly (${signal ?? `code ${code}`})\n`);
+    exited = signal ?? `code ${code}`;
+    if (!stopping) process.stderr.write(`${script} exited unexpectedly (${exited})\n`);
+    for (const [msg, { reject }] of waiting) reject(new Error(`${script} exited (${exited}) before logging "${msg}"`));
+    waiting.clear();
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     try {
       const entry = JSON.parse(line) as Record<string, unknown>;
       // Errors of the measured programs are part of the bench's output.
       if (Number(entry.level) >= 50) process.stderr.write(`${script}: ${line}\n`);
-      const resolve = waiting.get(String(entry.msg));
-      if (resolve) {
+      const waiter = waiting.get(String(entry.msg));
+      if (waiter) {
         waiting.delete(String(entry.msg));
-        resolve(entry);
+        waiter.resolve(entry);
       }
     } catch {
       // a plain line
@@ -45,7 +52,11 @@ export function start(script: string, args: string[], env: Record<string, string
   });
   return {
     child,
-    log: (msg) => new Promise((resolve) => waiting.set(msg, resolve)),
+    log: (msg) =>
+      new Promise((resolve, reject) => {
+        if (exited) reject(new Error(`${script} exited (${exited}) before logging "${msg}"`));
+        else waiting.set(msg, { resolve, reject });
+      }),
     async stop() {
       stopping = true;
       if (child.exitCode !== null) return;
