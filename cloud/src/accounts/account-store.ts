@@ -1,6 +1,5 @@
 import type { ApiTokenInfo, Cooperative, User, UserConfig } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, statements } from '../stores/sqlite.ts';
+import { SqliteStore } from '../stores/sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cooperatives (id TEXT PRIMARY KEY, name TEXT NOT NULL);
@@ -28,27 +27,22 @@ const toUser = (r: UserRow): User => ({
 });
 
 /** Cooperatives, people, their sign-in sessions and their API tokens. Secrets are kept hashed only. */
-export class AccountStore {
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
-
+export class AccountStore extends SqliteStore {
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
+    super(file, SCHEMA);
   }
 
   putCooperative(c: Cooperative): void {
-    this.#sql('INSERT INTO cooperatives (id, name) VALUES (?, ?) ON CONFLICT DO UPDATE SET name = excluded.name').run(c.id, c.name);
+    this.sql('INSERT INTO cooperatives (id, name) VALUES (?, ?) ON CONFLICT DO UPDATE SET name = excluded.name').run(c.id, c.name);
   }
 
   cooperatives(): Cooperative[] {
-    return this.#sql('SELECT id, name FROM cooperatives ORDER BY id').all() as Cooperative[];
+    return this.sql('SELECT id, name FROM cooperatives ORDER BY id').all() as Cooperative[];
   }
 
   /** Creates or replaces a person; a missing password keeps the one they have. */
   putUser(username: string, u: Omit<UserConfig, 'password'>, passwordHash: string | undefined, now: number): User {
-    this.#sql(
+    this.sql(
         `INSERT INTO users (username, name, role, cooperative_id, farms, language, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET name = excluded.name, role = excluded.role, cooperative_id = excluded.cooperative_id, farms = excluded.farms,
            language = excluded.language, password_hash = coalesce(excluded.password_hash, password_hash)`,
@@ -58,70 +52,66 @@ export class AccountStore {
   }
 
   user(username: string): User | undefined {
-    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return row && toUser(row);
   }
 
   users(): User[] {
-    return (this.#sql('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    return (this.sql('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
   }
 
   passwordHash(username: string): string | undefined {
-    const row = this.#sql('SELECT password_hash FROM users WHERE username = ?').get(username) as { password_hash: string | null } | undefined;
+    const row = this.sql('SELECT password_hash FROM users WHERE username = ?').get(username) as { password_hash: string | null } | undefined;
     return row?.password_hash ?? undefined;
   }
 
   /** Sets a new password and ends every session but `keepSession`: whoever knew the old one is signed out. */
   setPassword(username: string, passwordHash: string, keepSession: string | undefined): void {
-    this.#sql('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username);
-    this.#sql('DELETE FROM sessions WHERE username = ? AND token_hash IS NOT ?').run(username, keepSession ?? null);
+    this.sql('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username);
+    this.sql('DELETE FROM sessions WHERE username = ? AND token_hash IS NOT ?').run(username, keepSession ?? null);
   }
 
   /** Removes a person with every session and token they held. */
   removeUser(username: string): boolean {
-    this.#sql('DELETE FROM sessions WHERE username = ?').run(username);
-    this.#sql('DELETE FROM api_tokens WHERE username = ?').run(username);
-    return this.#sql('DELETE FROM users WHERE username = ?').run(username).changes === 1;
+    this.sql('DELETE FROM sessions WHERE username = ?').run(username);
+    this.sql('DELETE FROM api_tokens WHERE username = ?').run(username);
+    return this.sql('DELETE FROM users WHERE username = ?').run(username).changes === 1;
   }
 
   createSession(tokenHash: string, username: string, expiresAt: number): void {
-    this.#sql('INSERT INTO sessions (token_hash, username, expires_at) VALUES (?, ?, ?)').run(tokenHash, username, expiresAt);
+    this.sql('INSERT INTO sessions (token_hash, username, expires_at) VALUES (?, ?, ?)').run(tokenHash, username, expiresAt);
   }
 
   userBySession(tokenHash: string, now: number): User | undefined {
-    const row = this.#sql('SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as { username: string } | undefined;
+    const row = this.sql('SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as { username: string } | undefined;
     return row && this.user(row.username);
   }
 
   endSession(tokenHash: string): void {
-    this.#sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   pruneSessions(now: number): number {
-    return Number(this.#sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes);
+    return Number(this.sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes);
   }
 
   createApiToken(id: string, tokenHash: string, username: string, label: string, now: number): void {
-    this.#sql('INSERT INTO api_tokens (id, token_hash, username, label, created_at) VALUES (?, ?, ?, ?, ?)').run(id, tokenHash, username, label, now);
+    this.sql('INSERT INTO api_tokens (id, token_hash, username, label, created_at) VALUES (?, ?, ?, ?, ?)').run(id, tokenHash, username, label, now);
   }
 
   userByApiToken(tokenHash: string, now: number): User | undefined {
-    const row = this.#sql('SELECT username FROM api_tokens WHERE token_hash = ?').get(tokenHash) as { username: string } | undefined;
+    const row = this.sql('SELECT username FROM api_tokens WHERE token_hash = ?').get(tokenHash) as { username: string } | undefined;
     if (!row) return undefined;
-    this.#sql('UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?').run(now, tokenHash);
+    this.sql('UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?').run(now, tokenHash);
     return this.user(row.username);
   }
 
   apiTokens(username: string): ApiTokenInfo[] {
-    return this.#sql('SELECT id, label, created_at AS createdAt, last_used_at AS lastUsedAt FROM api_tokens WHERE username = ? ORDER BY created_at')
+    return this.sql('SELECT id, label, created_at AS createdAt, last_used_at AS lastUsedAt FROM api_tokens WHERE username = ? ORDER BY created_at')
       .all(username) as ApiTokenInfo[];
   }
 
   revokeApiToken(username: string, id: string): boolean {
-    return this.#sql('DELETE FROM api_tokens WHERE username = ? AND id = ?').run(username, id).changes === 1;
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    return this.sql('DELETE FROM api_tokens WHERE username = ? AND id = ?').run(username, id).changes === 1;
   }
 }

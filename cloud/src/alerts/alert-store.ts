@@ -1,6 +1,5 @@
 import type { Alert, AlertKind } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, transaction, statements } from '../stores/sqlite.ts';
+import { SqliteStore, transaction } from '../stores/sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS alerts (
@@ -37,60 +36,51 @@ const toAlert = (r: Row): Alert => ({
 const keyOf = (c: { kind: string; subject: string }) => `${c.kind}:${c.subject}`;
 
 /** Alerts with their history: one active alert per kind and subject at a time. */
-export class AlertStore {
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
-
+export class AlertStore extends SqliteStore {
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
+    super(file, SCHEMA);
   }
 
   /** Opens alerts for new conditions, refreshes the detail of active ones, clears those whose condition is gone. */
   reconcile(conditions: readonly Condition[], now: number): { opened: Alert[]; cleared: Alert[] } {
-    return transaction(this.#db, () => {
+    return transaction(this.db, () => {
       const active = new Map(this.active().map((a) => [keyOf(a), a]));
       const opened: Alert[] = [];
       for (const c of conditions) {
         const current = active.get(keyOf(c));
         active.delete(keyOf(c));
         if (current) {
-          this.#sql('UPDATE alerts SET detail = ?, n = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, JSON.stringify(c.n), c.value ?? null, c.farmId, current.id);
+          this.sql('UPDATE alerts SET detail = ?, n = ?, value = ?, farm_id = ? WHERE id = ?').run(c.detail, JSON.stringify(c.n), c.value ?? null, c.farmId, current.id);
           continue;
         }
-        const { lastInsertRowid } = this.#sql("INSERT INTO alerts (kind, farm_id, subject, detail, n, value, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+        const { lastInsertRowid } = this.sql("INSERT INTO alerts (kind, farm_id, subject, detail, n, value, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
           .run(c.kind, c.farmId, c.subject, c.detail, JSON.stringify(c.n), c.value ?? null, now);
         opened.push(this.get(Number(lastInsertRowid))!);
       }
       const cleared = [...active.values()];
-      for (const a of cleared) this.#sql("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
+      for (const a of cleared) this.sql("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
       return { opened, cleared };
     });
   }
 
   acknowledge(id: number, by: string, now: number): boolean {
-    return this.#sql("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND state = 'open'").run(now, by, id).changes === 1;
+    return this.sql("UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND state = 'open'").run(now, by, id).changes === 1;
   }
 
   get(id: number): Alert | undefined {
-    const row = this.#sql('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
     return row && toAlert(row);
   }
 
   active(): Alert[] {
-    return (this.#sql("SELECT * FROM alerts WHERE state != 'cleared' ORDER BY id").all() as Row[]).map(toAlert);
+    return (this.sql("SELECT * FROM alerts WHERE state != 'cleared' ORDER BY id").all() as Row[]).map(toAlert);
   }
 
   /** Newest first: the active ones of `farms`, then history, up to `limit`. */
   list(farms: readonly string[] | undefined, limit: number): Alert[] {
     const rows = farms
-      ? this.#sql("SELECT * FROM alerts WHERE farm_id IN (SELECT value FROM json_each(?)) ORDER BY state = 'cleared', id DESC LIMIT ?").all(JSON.stringify(farms), limit)
-      : this.#sql("SELECT * FROM alerts ORDER BY state = 'cleared', id DESC LIMIT ?").all(limit);
+      ? this.sql("SELECT * FROM alerts WHERE farm_id IN (SELECT value FROM json_each(?)) ORDER BY state = 'cleared', id DESC LIMIT ?").all(JSON.stringify(farms), limit)
+      : this.sql("SELECT * FROM alerts ORDER BY state = 'cleared', id DESC LIMIT ?").all(limit);
     return (rows as Row[]).map(toAlert);
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
   }
 }

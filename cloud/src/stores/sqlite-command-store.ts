@@ -1,6 +1,5 @@
 import type { Command, CommandState } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, statements } from './sqlite.ts';
+import { SqliteStore } from './sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS commands (
@@ -35,23 +34,18 @@ const STAMP: Record<CommandState, string> = {
 };
 
 /** Commands and every transition of their lifecycle, each time-stamped. */
-export class SqliteCommandStore {
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
-
+export class SqliteCommandStore extends SqliteStore {
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
+    super(file, SCHEMA);
   }
 
   insert(c: Command): void {
-    this.#sql('INSERT INTO commands (id, gateway, node, action, duration_sec, source, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO commands (id, gateway, node, action, duration_sec, source, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(c.id, c.gateway, c.node, c.action, c.durationSec ?? null, c.source, c.state, c.createdAt, c.expiresAt);
   }
 
   get(id: string): Command | undefined {
-    const row = this.#sql('SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
     return row && toCommand(row);
   }
 
@@ -59,24 +53,20 @@ export class SqliteCommandStore {
   list(filter: { node?: string | undefined; nodes?: readonly string[]; limit: number }): Command[] {
     const nodes = filter.node !== undefined ? [filter.node] : filter.nodes;
     const rows = nodes
-      ? this.#sql('SELECT * FROM commands WHERE node IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC LIMIT ?').all(JSON.stringify(nodes), filter.limit)
-      : this.#sql('SELECT * FROM commands ORDER BY created_at DESC LIMIT ?').all(filter.limit);
+      ? this.sql('SELECT * FROM commands WHERE node IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC LIMIT ?').all(JSON.stringify(nodes), filter.limit)
+      : this.sql('SELECT * FROM commands ORDER BY created_at DESC LIMIT ?').all(filter.limit);
     return (rows as Row[]).map(toCommand);
   }
 
   /** Commands a gateway should have and has not confirmed receiving. */
   undelivered(gateway: string): Command[] {
-    const rows = this.#sql("SELECT * FROM commands WHERE gateway = ? AND state IN ('queued', 'sent') ORDER BY created_at").all(gateway) as Row[];
+    const rows = this.sql("SELECT * FROM commands WHERE gateway = ? AND state IN ('queued', 'sent') ORDER BY created_at").all(gateway) as Row[];
     return rows.map(toCommand);
   }
 
   /** Moves a command to `state` if it is in one of `from`; false when it was not. */
   transition(id: string, from: readonly CommandState[], state: CommandState, at: number, detail?: string): boolean {
     const sql = `UPDATE commands SET state = ?, ${STAMP[state]} = ?, detail = coalesce(?, detail) WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`;
-    return this.#sql(sql).run(state, at, detail ?? null, id, ...from).changes === 1;
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    return this.sql(sql).run(state, at, detail ?? null, id, ...from).changes === 1;
   }
 }

@@ -1,6 +1,5 @@
 import type { DecisionRecord, IrrigationRule, Why, Zone, ZoneConfig, ZoneRun } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, transaction, statements } from './sqlite.ts';
+import { SqliteStore, transaction } from './sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS farms (id TEXT PRIMARY KEY, config TEXT NOT NULL);
@@ -24,30 +23,24 @@ type DecisionRow = {
 };
 
 /** Zones, rules with every version (who changed what, when), zone run state and decision records. */
-export class SqliteIrrigationStore {
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
-
+export class SqliteIrrigationStore extends SqliteStore {
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
+    super(file, SCHEMA);
     // Decisions recorded before reasons were kept as phrases have no `why` column yet.
-    const columns = this.#sql("SELECT name FROM pragma_table_info('decisions')").all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'why')) this.#db.exec('ALTER TABLE decisions ADD COLUMN why TEXT');
+    this.addMissingColumn('decisions', 'why', 'TEXT');
   }
 
   /** Farms, fields and zones are kept alike: an id and its validated JSON. */
   put(kind: 'farms' | 'fields' | 'zones', id: string, config: object): void {
-    this.#sql(`INSERT INTO ${kind} (id, config) VALUES (?, ?) ON CONFLICT DO UPDATE SET config = excluded.config`).run(id, JSON.stringify(config));
+    this.sql(`INSERT INTO ${kind} (id, config) VALUES (?, ?) ON CONFLICT DO UPDATE SET config = excluded.config`).run(id, JSON.stringify(config));
   }
 
   list<T>(kind: 'farms' | 'fields' | 'zones'): (T & { id: string })[] {
-    return (this.#sql(`SELECT id, config FROM ${kind} ORDER BY id`).all() as { id: string; config: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.config) as T) }));
+    return (this.sql(`SELECT id, config FROM ${kind} ORDER BY id`).all() as { id: string; config: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.config) as T) }));
   }
 
   remove(kind: 'farms' | 'fields' | 'zones', id: string): boolean {
-    return this.#sql(`DELETE FROM ${kind} WHERE id = ?`).run(id).changes === 1;
+    return this.sql(`DELETE FROM ${kind} WHERE id = ?`).run(id).changes === 1;
   }
 
   zones(): Zone[] {
@@ -60,27 +53,27 @@ export class SqliteIrrigationStore {
 
   /** Saves a new version of a rule and returns it. */
   putRule(rule: Omit<IrrigationRule, 'version'>, by: string, at: number): IrrigationRule {
-    return transaction(this.#db, () => {
-      const prev = this.#sql('SELECT version FROM rules WHERE id = ?').get(rule.id) as { version: number } | undefined;
+    return transaction(this.db, () => {
+      const prev = this.sql('SELECT version FROM rules WHERE id = ?').get(rule.id) as { version: number } | undefined;
       const saved: IrrigationRule = { ...rule, version: (prev?.version ?? 0) + 1 };
       const json = JSON.stringify(saved);
-      this.#sql('INSERT INTO rules (id, zone, version, rule) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET zone = excluded.zone, version = excluded.version, rule = excluded.rule').run(saved.id, saved.zoneId, saved.version, json);
-      this.#sql('INSERT INTO rule_versions (id, version, rule, at, by) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.version, json, at, by);
+      this.sql('INSERT INTO rules (id, zone, version, rule) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET zone = excluded.zone, version = excluded.version, rule = excluded.rule').run(saved.id, saved.zoneId, saved.version, json);
+      this.sql('INSERT INTO rule_versions (id, version, rule, at, by) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.version, json, at, by);
       return saved;
     });
   }
 
   rules(): IrrigationRule[] {
-    return (this.#sql('SELECT rule FROM rules ORDER BY id').all() as { rule: string }[]).map((r) => JSON.parse(r.rule) as IrrigationRule);
+    return (this.sql('SELECT rule FROM rules ORDER BY id').all() as { rule: string }[]).map((r) => JSON.parse(r.rule) as IrrigationRule);
   }
 
   rule(id: string): IrrigationRule | undefined {
-    const row = this.#sql('SELECT rule FROM rules WHERE id = ?').get(id) as { rule: string } | undefined;
+    const row = this.sql('SELECT rule FROM rules WHERE id = ?').get(id) as { rule: string } | undefined;
     return row && (JSON.parse(row.rule) as IrrigationRule);
   }
 
   ruleVersions(id: string): { version: number; at: number; by: string; rule: IrrigationRule }[] {
-    return (this.#sql('SELECT version, at, by, rule FROM rule_versions WHERE id = ? ORDER BY version').all(id) as { version: number; at: number; by: string; rule: string }[]).map((r) => ({
+    return (this.sql('SELECT version, at, by, rule FROM rule_versions WHERE id = ? ORDER BY version').all(id) as { version: number; at: number; by: string; rule: string }[]).map((r) => ({
       version: r.version,
       at: r.at,
       by: r.by,
@@ -89,16 +82,16 @@ export class SqliteIrrigationStore {
   }
 
   zoneState(zone: string): ZoneRun {
-    const row = this.#sql('SELECT state FROM zone_state WHERE zone = ?').get(zone) as { state: string } | undefined;
+    const row = this.sql('SELECT state FROM zone_state WHERE zone = ?').get(zone) as { state: string } | undefined;
     return row ? (JSON.parse(row.state) as ZoneRun) : { valveOpen: false, usedMin: 0 };
   }
 
   setZoneState(zone: string, state: ZoneRun): void {
-    this.#sql('INSERT INTO zone_state (zone, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state').run(zone, JSON.stringify(state));
+    this.sql('INSERT INTO zone_state (zone, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state').run(zone, JSON.stringify(state));
   }
 
   addDecision(d: Omit<DecisionRecord, 'id'>): number {
-    const r = this.#sql('INSERT OR IGNORE INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, why, saw, command, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const r = this.sql('INSERT OR IGNORE INTO decisions (zone, rule, rule_version, at, action, duration_min, reason, why, saw, command, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(d.zone, d.rule, d.ruleVersion, d.at, d.action, d.durationMin ?? null, d.reason, d.why ? JSON.stringify(d.why) : null, JSON.stringify(d.saw), d.command ?? null, d.origin);
     return Number(r.lastInsertRowid);
   }
@@ -108,8 +101,8 @@ export class SqliteIrrigationStore {
     const zones = filter.zone !== undefined ? [filter.zone] : filter.zones;
     const rows = (
       zones
-        ? this.#sql('SELECT * FROM decisions WHERE zone IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(zones), filter.limit)
-        : this.#sql('SELECT * FROM decisions ORDER BY id DESC LIMIT ?').all(filter.limit)
+        ? this.sql('SELECT * FROM decisions WHERE zone IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?').all(JSON.stringify(zones), filter.limit)
+        : this.sql('SELECT * FROM decisions ORDER BY id DESC LIMIT ?').all(filter.limit)
     ) as DecisionRow[];
     return rows.map((r) => ({
       id: r.id,
@@ -125,9 +118,5 @@ export class SqliteIrrigationStore {
       ...(r.duration_min !== null && { durationMin: r.duration_min }),
       ...(r.command !== null && { command: r.command }),
     }));
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
   }
 }

@@ -1,7 +1,6 @@
 import type { GatewayHealth, User } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { GatewayRecord, MetadataStore, NodeRecord, StoredBatch } from './metadata-store.ts';
-import { openSqlite, transaction, statements } from './sqlite.ts';
+import { SqliteStore, transaction } from './sqlite.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS gateways (
@@ -19,39 +18,33 @@ CREATE TABLE IF NOT EXISTS nodes (node TEXT PRIMARY KEY, gateway TEXT NOT NULL, 
 
 type GatewayRow = { id: string; name: string; farm_id: string | null; created_at: number; last_contact: number | null; health: string | null };
 
-export class SqliteMetadataStore implements MetadataStore {
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
-
+export class SqliteMetadataStore extends SqliteStore implements MetadataStore {
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
+    super(file, SCHEMA);
     // Gateways registered before farms had cooperatives have no farm column yet.
-    const columns = this.#sql("SELECT name FROM pragma_table_info('gateways')").all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'farm_id')) this.#db.exec('ALTER TABLE gateways ADD COLUMN farm_id TEXT');
+    this.addMissingColumn('gateways', 'farm_id', 'TEXT');
   }
 
   createGateway(id: string, name: string, farmId: string | undefined, tokenHash: string, now: number): boolean {
-    const r = this.#sql('INSERT OR IGNORE INTO gateways (id, name, farm_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, name, farmId ?? null, tokenHash, now);
+    const r = this.sql('INSERT OR IGNORE INTO gateways (id, name, farm_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(id, name, farmId ?? null, tokenHash, now);
     return r.changes === 1;
   }
 
   setGatewayToken(id: string, tokenHash: string): boolean {
-    return this.#sql('UPDATE gateways SET token_hash = ? WHERE id = ?').run(tokenHash, id).changes === 1;
+    return this.sql('UPDATE gateways SET token_hash = ? WHERE id = ?').run(tokenHash, id).changes === 1;
   }
 
   setGatewayFarm(id: string, farmId: string): boolean {
-    return this.#sql('UPDATE gateways SET farm_id = ? WHERE id = ?').run(farmId, id).changes === 1;
+    return this.sql('UPDATE gateways SET farm_id = ? WHERE id = ?').run(farmId, id).changes === 1;
   }
 
   gatewayByTokenHash(tokenHash: string): string | undefined {
-    const row = this.#sql('SELECT id FROM gateways WHERE token_hash = ?').get(tokenHash) as { id: string } | undefined;
+    const row = this.sql('SELECT id FROM gateways WHERE token_hash = ?').get(tokenHash) as { id: string } | undefined;
     return row?.id;
   }
 
   listGateways(): GatewayRecord[] {
-    const rows = this.#sql('SELECT id, name, farm_id, created_at, last_contact, health FROM gateways ORDER BY id').all() as GatewayRow[];
+    const rows = this.sql('SELECT id, name, farm_id, created_at, last_contact, health FROM gateways ORDER BY id').all() as GatewayRow[];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -63,28 +56,28 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   recordContact(gateway: string, now: number, health: GatewayHealth | undefined): void {
-    this.#sql('UPDATE gateways SET last_contact = ?, health = coalesce(?, health) WHERE id = ?')
+    this.sql('UPDATE gateways SET last_contact = ?, health = coalesce(?, health) WHERE id = ?')
       .run(now, health ? JSON.stringify(health) : null, gateway);
   }
 
   hasAdminToken(): boolean {
-    return this.#sql("SELECT 1 FROM people_tokens WHERE role = 'admin'").get() !== undefined;
+    return this.sql("SELECT 1 FROM people_tokens WHERE role = 'admin'").get() !== undefined;
   }
 
   setAdminToken(tokenHash: string): void {
-    transaction(this.#db, () => {
-      this.#sql("DELETE FROM people_tokens WHERE name = 'admin'").run();
-      this.#sql("INSERT INTO people_tokens (token_hash, name, role) VALUES (?, 'admin', 'admin')").run(tokenHash);
+    transaction(this.db, () => {
+      this.sql("DELETE FROM people_tokens WHERE name = 'admin'").run();
+      this.sql("INSERT INTO people_tokens (token_hash, name, role) VALUES (?, 'admin', 'admin')").run(tokenHash);
     });
   }
 
   adminByTokenHash(tokenHash: string): User | undefined {
-    const row = this.#sql("SELECT name FROM people_tokens WHERE token_hash = ? AND role = 'admin'").get(tokenHash);
+    const row = this.sql("SELECT name FROM people_tokens WHERE token_hash = ? AND role = 'admin'").get(tokenHash);
     return row && { username: 'admin', name: 'Administrator', role: 'admin', cooperativeId: null, farms: [] };
   }
 
   batchAccepted(gateway: string, batchId: string): number | undefined {
-    const row = this.#sql('SELECT accepted FROM batches WHERE gateway = ? AND batch_id = ?').get(gateway, batchId) as
+    const row = this.sql('SELECT accepted FROM batches WHERE gateway = ? AND batch_id = ?').get(gateway, batchId) as
       | { accepted: number }
       | undefined;
     return row?.accepted;
@@ -92,23 +85,23 @@ export class SqliteMetadataStore implements MetadataStore {
 
   recordBatch(gateway: string, batch: StoredBatch, now: number): void {
     // One commit instead of three: each is a write to the WAL, and ingest makes one per batch.
-    transaction(this.#db, () => {
-      this.#sql('INSERT OR IGNORE INTO batches (gateway, batch_id, accepted, at) VALUES (?, ?, ?, ?)').run(gateway, batch.batchId, batch.accepted, now);
+    transaction(this.db, () => {
+      this.sql('INSERT OR IGNORE INTO batches (gateway, batch_id, accepted, at) VALUES (?, ?, ?, ?)').run(gateway, batch.batchId, batch.accepted, now);
       this.#touch(gateway, batch.lastSeen);
       this.recordContact(gateway, now, batch.health);
     });
   }
 
   pruneBatches(before: number): number {
-    return Number(this.#sql('DELETE FROM batches WHERE at < ?').run(before).changes);
+    return Number(this.sql('DELETE FROM batches WHERE at < ?').run(before).changes);
   }
 
   touchNodes(gateway: string, lastSeen: ReadonlyMap<string, number>): void {
-    transaction(this.#db, () => this.#touch(gateway, lastSeen));
+    transaction(this.db, () => this.#touch(gateway, lastSeen));
   }
 
   #touch(gateway: string, lastSeen: ReadonlyMap<string, number>): void {
-    const stmt = this.#sql(
+    const stmt = this.sql(
       `INSERT INTO nodes (node, gateway, last_seen) VALUES (?, ?, ?)
        ON CONFLICT DO UPDATE SET gateway = excluded.gateway, last_seen = max(last_seen, excluded.last_seen)`,
     );
@@ -116,10 +109,6 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   listNodes(): NodeRecord[] {
-    return this.#sql('SELECT node, gateway, last_seen AS lastSeen FROM nodes ORDER BY node').all() as NodeRecord[];
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    return this.sql('SELECT node, gateway, last_seen AS lastSeen FROM nodes ORDER BY node').all() as NodeRecord[];
   }
 }

@@ -1,7 +1,7 @@
 import type { Reading, Series } from '@ruong/shared';
 import { metricUnit } from '@ruong/shared';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqlite, transaction, statements } from './sqlite.ts';
+import type { StatementSync } from 'node:sqlite';
+import { SqliteStore, transaction } from './sqlite.ts';
 import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
 
 const SCHEMA = `
@@ -20,21 +20,17 @@ const AGG_SQL = { mean: 'avg(value)', min: 'min(value)', max: 'max(value)', sum:
 type Row = { node: string; metric: string; t: number; value: number };
 
 /** The embedded telemetry store: one SQLite file, no server to run. */
-export class SqliteTelemetryStore implements TelemetryStore {
+export class SqliteTelemetryStore extends SqliteStore implements TelemetryStore {
   readonly kind = 'sqlite';
-  readonly #db: DatabaseSync;
-  readonly #sql: (sql: string) => StatementSync;
   readonly #insert: StatementSync;
   readonly #upsertLatest: StatementSync;
 
   constructor(file: string) {
-    this.#db = openSqlite(file);
-    this.#sql = statements(this.#db);
-    this.#db.exec(SCHEMA);
-    this.#insert = this.#sql(
+    super(file, SCHEMA);
+    this.#insert = this.sql(
       'INSERT INTO readings (node, metric, ts, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
     );
-    this.#upsertLatest = this.#sql(
+    this.#upsertLatest = this.sql(
       `INSERT INTO latest (node, metric, ts, value) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET ts = excluded.ts, value = excluded.value WHERE excluded.ts >= latest.ts`,
     );
@@ -50,7 +46,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       const seen = byMetric.get(r.metric);
       if (!seen || r.ts >= seen.ts) byMetric.set(r.metric, r);
     }
-    transaction(this.#db, () => {
+    transaction(this.db, () => {
       for (const r of readings) this.#insert.run(r.node, r.metric, r.ts, r.value);
       for (const byMetric of newest.values()) for (const r of byMetric.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
     });
@@ -78,7 +74,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     } else {
       sql = `SELECT node, metric, ts AS t, value FROM readings WHERE ${where.join(' AND ')} ORDER BY node, metric, ts`;
     }
-    const rows = this.#sql(sql).all(...params) as Row[];
+    const rows = this.sql(sql).all(...params) as Row[];
     const series: Series[] = [];
     let current: Series | undefined;
     for (const row of rows) {
@@ -94,14 +90,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async latest(nodes?: readonly string[]): Promise<LatestValue[]> {
     const filter = nodes?.length ? `WHERE node IN (${nodes.map(() => '?').join(',')})` : '';
     const sql = `SELECT node, metric, ts, value FROM latest ${filter} ORDER BY node, metric`;
-    return this.#sql(sql).all(...(nodes ?? [])) as LatestValue[];
+    return this.sql(sql).all(...(nodes ?? [])) as LatestValue[];
   }
 
   async ping(): Promise<void> {
-    this.#sql('SELECT 1').get();
+    this.sql('SELECT 1').get();
   }
 
-  async close(): Promise<void> {
-    if (this.#db.isOpen) this.#db.close();
+  override async close(): Promise<void> {
+    super.close();
   }
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 /** Opens a SQLite file in WAL mode; `:memory:` works for tests of pure logic. */
-export function openSqlite(file: string): DatabaseSync {
+function openSqlite(file: string): DatabaseSync {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
@@ -17,7 +17,7 @@ const MAX_STATEMENTS = 256;
  * `db.prepare`, remembering each statement: node:sqlite compiles the SQL again on every prepare (a few
  * µs), and an ingest request runs a dozen statements.
  */
-export function statements(db: DatabaseSync): (sql: string) => StatementSync {
+function statements(db: DatabaseSync): (sql: string) => StatementSync {
   const cache = new Map<string, StatementSync>();
   return (sql) => {
     let statement = cache.get(sql);
@@ -40,5 +40,27 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   } catch (err) {
     db.exec('ROLLBACK');
     throw err;
+  }
+}
+
+/** A store kept in a SQLite file of its own: opened with its schema, its statements prepared once. */
+export class SqliteStore {
+  protected readonly db: DatabaseSync;
+  protected readonly sql: (sql: string) => StatementSync;
+
+  constructor(file: string, schema: string) {
+    this.db = openSqlite(file);
+    this.sql = statements(this.db);
+    this.db.exec(schema);
+  }
+
+  /** Adds a column that a file written before the column existed lacks. */
+  protected addMissingColumn(table: string, column: string, type: string): void {
+    const columns = this.sql(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
   }
 }
