@@ -47,6 +47,14 @@ async function heldCloud() {
   return cloud;
 }
 
+/** An outbox holding 25 readings of one node, values 0 to 24: three batches of 10 at most. */
+function outboxOf25(file: string): Outbox {
+  const outbox = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
+  for (let i = 0; i < 25; i++) outbox.append('soil-01', T0 + i * 1000, { soil_moisture: i }, 1);
+  outbox.flush();
+  return outbox;
+}
+
 function uploaderFor(outbox: Outbox, url: string): Uploader {
   const options = { url, token: 't', batchMaxReadings: 10, batchMaxAgeMs: 0, requestTimeoutMs: 5000, retryMinMs: 10, retryMaxMs: 50, heartbeatMs: 60_000 };
   return new Uploader(outbox, options, pino({ level: 'silent' }), () => HEALTH);
@@ -72,9 +80,7 @@ describe('Uploader', () => {
     const cloud = await heldCloud();
     cleanups.push(() => cloud.close());
     const file = join(tempDir('uploader'), 'outbox.db');
-    let outbox = new Outbox(file, { maxBytes: 1 << 30, commitIntervalMs: 5 });
-    for (let i = 0; i < 25; i++) outbox.append('soil-01', T0 + i * 1000, { soil_moisture: i }, 1);
-    outbox.flush();
+    let outbox = outboxOf25(file);
     let uploader = uploaderFor(outbox, cloud.url);
     uploader.start();
 
@@ -98,5 +104,25 @@ describe('Uploader', () => {
     expect(cloud.batches.map((b) => b.batchId).slice(0, 3)).toEqual([first, first, follower]);
     const delivered = cloud.batches.slice(1).flatMap((b) => b.readings.map((r) => r.value));
     expect(delivered).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+
+  it('sends the follower it prepared while the cloud worked on the first batch: each batch once, every reading in order', async () => {
+    const cloud = await heldCloud();
+    cleanups.push(() => cloud.close());
+    const file = join(tempDir('uploader'), 'outbox.db');
+    const outbox = outboxOf25(file);
+    const uploader = uploaderFor(outbox, cloud.url);
+    cleanups.push(async () => {
+      await uploader.stop();
+      outbox.close();
+    });
+    uploader.start();
+    await waitUntil('the first batch reached the cloud and the next one is recorded', () => cloud.batches.length === 1 && inFlight(file).length === 2);
+    const [first, follower] = inFlight(file);
+    cloud.release();
+    await waitUntil('every reading has left the outbox', () => outbox.backlog().depth === 0, { events: [[uploader, 'uploaded']] });
+    expect(cloud.batches.map((b) => b.batchId).slice(0, 2)).toEqual([first, follower]);
+    expect(new Set(cloud.batches.map((b) => b.batchId)).size).toBe(cloud.batches.length);
+    expect(cloud.batches.flatMap((b) => b.readings.map((r) => r.value))).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 });
