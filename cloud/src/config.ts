@@ -11,8 +11,10 @@ export const CloudConfig = z.object({
   RUONG_DATA_DIR: z.string().min(1).default('.ruong-data'),
   RUONG_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RUONG_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
-  RUONG_INGEST_RATE: z.coerce.number().positive().default(20),
-  RUONG_INGEST_BURST: z.coerce.number().int().min(1).default(40),
+  // Above what a healthy gateway does: it sends a batch once 20 ms of readings wait and the last one is
+  // answered, up to about 50 requests a second over a fast link (more while draining a backlog).
+  RUONG_INGEST_RATE: z.coerce.number().positive().default(100),
+  RUONG_INGEST_BURST: z.coerce.number().int().min(1).default(200),
   /** How often alerts are checked; a node silent, or a gateway out of contact, for longer than this raises one. */
   RUONG_ALERT_CHECK_SEC: z.coerce.number().positive().default(30),
   RUONG_ALERT_SILENT_MIN: z.coerce.number().positive().default(30),

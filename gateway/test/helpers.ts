@@ -38,7 +38,7 @@ export async function waitUntil(
 }
 
 /** A gateway in this process with a fresh data folder, uploading to `cloudUrl`. */
-export async function startTestGateway(overrides: Record<string, unknown> & { cloud: { url: string; token: string } }): Promise<Gateway & { config: GatewayConfig }> {
+export async function startTestGateway(overrides: Record<string, unknown> & { cloud: { url: string; token: string } & Record<string, unknown> }): Promise<Gateway & { config: GatewayConfig }> {
   const config = GatewayConfig.parse({
     gatewayId: 'gw-test',
     dataDir: tempDir('gateway'),
