@@ -143,6 +143,9 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
           continue;
         }
         const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
+        // The follower stays in flight, but is written afresh after the wait: the acks and the health it
+        // was written with would be old by then, and the cloud keeps the health a batch brings.
+        this.#follower = undefined;
         const cause = (e.cause as Error | undefined)?.message;
         this.#log.warn({ batchId: batch.batchId, attempt, retryInMs: delay, err: cause ? `${e.message}: ${cause}` : e.message }, 'upload failed');
         await this.#sleep(delay, false);

@@ -20,12 +20,18 @@ async function heldCloud() {
   const cloud = {
     batches,
     hold: true,
+    /** How many of the next requests are answered 503, as a cloud whose store is down does. */
+    failNext: 0,
     release() {
       cloud.hold = false;
       for (const answer of held.splice(0)) answer();
     },
     url: '',
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const unavailable = (res: ServerResponse) => () => {
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end('{"error":{"code":"store_unavailable","message":"down"}}');
   };
   const answer = (res: ServerResponse, batch: IngestBatch) => () => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -37,8 +43,9 @@ async function heldCloud() {
     req.on('end', () => {
       const batch = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as IngestBatch;
       batches.push(batch);
-      if (cloud.hold) held.push(answer(res, batch));
-      else answer(res, batch)();
+      const reply = cloud.failNext > 0 ? (cloud.failNext--, unavailable(res)) : answer(res, batch);
+      if (cloud.hold) held.push(reply);
+      else reply();
     });
   });
   server.listen(0, '127.0.0.1');
@@ -57,7 +64,9 @@ function outboxOf25(file: string): Outbox {
 
 function uploaderFor(outbox: Outbox, url: string): Uploader {
   const options = { url, token: 't', batchMaxReadings: 10, batchMaxAgeMs: 0, requestTimeoutMs: 5000, retryMinMs: 10, retryMaxMs: 50, heartbeatMs: 60_000 };
-  return new Uploader(outbox, options, pino({ level: 'silent' }), () => HEALTH);
+  // Health as the gateway reports it: what has left so far.
+  const uploader: Uploader = new Uploader(outbox, options, pino({ level: 'silent' }), () => ({ ...HEALTH, readingsOut: uploader.readingsOut }));
+  return uploader;
 }
 
 /** The batches recorded in flight, oldest first, read from the outbox file as a second process would. */
@@ -106,7 +115,11 @@ describe('Uploader', () => {
     expect(delivered).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 
-  it('sends the follower it prepared while the cloud worked on the first batch: each batch once, every reading in order', async () => {
+  /**
+   * An uploader over 25 readings, started against a cloud that holds its answers (the first `failing`
+   * of them 503): resolves once the first batch is at the cloud and the next is formed and recorded.
+   */
+  async function heldAtFirstBatch(failing = 0) {
     const cloud = await heldCloud();
     cleanups.push(() => cloud.close());
     const file = join(tempDir('uploader'), 'outbox.db');
@@ -116,13 +129,29 @@ describe('Uploader', () => {
       await uploader.stop();
       outbox.close();
     });
+    cloud.failNext = failing;
     uploader.start();
     await waitUntil('the first batch reached the cloud and the next one is recorded', () => cloud.batches.length === 1 && inFlight(file).length === 2);
     const [first, follower] = inFlight(file);
+    const allUploaded = () => waitUntil('every reading has left the outbox', () => outbox.backlog().depth === 0, { events: [[uploader, 'uploaded']] });
+    return { cloud, first, follower, allUploaded };
+  }
+
+  it('sends the follower it prepared while the cloud worked on the first batch: each batch once, every reading in order', async () => {
+    const { cloud, first, follower, allUploaded } = await heldAtFirstBatch();
     cloud.release();
-    await waitUntil('every reading has left the outbox', () => outbox.backlog().depth === 0, { events: [[uploader, 'uploaded']] });
+    await allUploaded();
     expect(cloud.batches.map((b) => b.batchId).slice(0, 2)).toEqual([first, follower]);
     expect(new Set(cloud.batches.map((b) => b.batchId)).size).toBe(cloud.batches.length);
     expect(cloud.batches.flatMap((b) => b.readings.map((r) => r.value))).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+
+  it('writes the follower afresh after a failed upload, so the health it brings is not older than the wait', async () => {
+    const { cloud, first, follower, allUploaded } = await heldAtFirstBatch(1);
+    cloud.release();
+    await allUploaded();
+    expect(cloud.batches.map((b) => b.batchId).slice(0, 3)).toEqual([first, first, follower]);
+    // Written when it went, after the first batch's 10 readings had left; not when it was formed.
+    expect(cloud.batches[2]!.health?.readingsOut).toBe(10);
   });
 });
