@@ -209,9 +209,9 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
 
   /**
    * Forms, writes and compresses the next full batch while `batch` is at the cloud (called once the
-   * request is on its way), so that it can leave as soon as the cloud answers: under a flood of
-   * messages, compressing it then waited about 5 ms per batch for the busy event loop. It is recorded
-   * in flight at once, so it goes out next, with its id, even after a restart.
+   * request is on its way), so that compressing it overlaps the cloud's work instead of following it:
+   * under a flood of messages it waited for a core and for the busy event loop, 5 ms a batch and more.
+   * It is recorded in flight at once, so it goes out next, with its id, even after a restart.
    */
   #formFollower(batch: OutboxBatch): void {
     if (this.#abort.signal.aborted || this.#follower) return;
