@@ -28,12 +28,13 @@ export function start(script: string, args: string[], env: Record<string, string
   const waiting = new Map<string, { resolve: (e: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   let stopping = false;
   let exited: string | undefined;
+  const exitedBefore = (msg: string) => new Error(`${script} exited (${exited}) before logging "${msg}"`);
   running.add(child);
   child.once('exit', (code, signal) => {
     running.delete(child);
     exited = signal ?? `code ${code}`;
     if (!stopping) process.stderr.write(`${script} exited unexpectedly (${exited})\n`);
-    for (const [msg, { reject }] of waiting) reject(new Error(`${script} exited (${exited}) before logging "${msg}"`));
+    for (const [msg, { reject }] of waiting) reject(exitedBefore(msg));
     waiting.clear();
   });
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -54,7 +55,7 @@ export function start(script: string, args: string[], env: Record<string, string
     child,
     log: (msg) =>
       new Promise((resolve, reject) => {
-        if (exited) reject(new Error(`${script} exited (${exited}) before logging "${msg}"`));
+        if (exited) reject(exitedBefore(msg));
         else waiting.set(msg, { resolve, reject });
       }),
     async stop() {
