@@ -120,6 +120,11 @@ describe('dashboard in Chromium', () => {
       const { context, page } = await signedIn('nongdan', size as keyof typeof SIZES);
       await page.goto(`${url}/#/chart?node=soil-01&metric=soil_moisture`);
       await page.click('[data-testid=range-6h]');
+      // Metrics by their names in the person's language, in that language's order.
+      const metrics = await page.locator('[data-testid=chart-metric] option').allTextContents();
+      expect(metrics).toContain('Độ ẩm đất');
+      expect(metrics).toEqual([...metrics].sort((a, b) => a.localeCompare(b, 'vi')));
+      expect(await page.locator('[data-testid=chart-metric] option:checked').textContent()).toBe('Độ ẩm đất');
       const chart = page.locator('[data-testid=chart][data-range="6h"]');
       await chart.waitFor();
       // Six hours in 5-minute buckets (72, less the edges) of a node reporting every 10 s.
@@ -134,6 +139,33 @@ describe('dashboard in Chromium', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('shows every page without an error in the browser console (no CSP violation, no missing file)', async () => {
+    const context = await browser.newContext({ viewport: SIZES.laptop, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      // Before signing in, the page asks who is signed in; a 401 there is the answer "nobody".
+      if (m.type() === 'error' && !(m.location().url === `${url}/api/v1/me` && m.text().includes('401'))) errors.push(`${m.text()} (${m.location().url})`);
+    });
+    await page.goto(url);
+    await page.fill('input[name=username]', 'canbo');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=zone-card]');
+    for (const link of await page.locator('nav a').all()) {
+      await link.click();
+      await page.locator('main .card').first().waitFor();
+      await expect.poll(() => page.getByText('Đang tải…').count()).toBe(0);
+    }
+    // Where zod's validation runs in the page.
+    await page.goto(`${url}/#/rules/edit?id=bac-threshold`);
+    await page.click('[data-testid=preview]');
+    await page.locator('[data-testid=preview-result]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('link[rel=icon]').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 40_000);
 
   it('lets a farmer open a zone for N minutes and watch the command reach done', async () => {
     const { context, page } = await signedIn('nongdan', 'phone');

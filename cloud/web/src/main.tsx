@@ -1,3 +1,4 @@
+import './zod-without-eval.ts';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type { Farm, Language, User } from '@ruong/shared';

@@ -2,7 +2,7 @@ import { metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Z
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { loadCommands, loadNodes, loadSeries, loadZones, runsOf, type Gateway } from '../farm-data.ts';
-import { useI18n } from '../i18n.ts';
+import { metricLabel, useI18n } from '../i18n.ts';
 import { TimeChart, type Band } from '../components/TimeChart.tsx';
 import { href } from '../route.ts';
 
@@ -82,9 +82,12 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
         <label>
           {t('metric')}
           <select value={metric} onChange={(e) => go({ metric: e.currentTarget.value })} data-testid="chart-metric">
-            {metrics.map((m) => (
-              <option value={m}>{m}</option>
-            ))}
+            {metrics
+              .map((m) => [m, metricLabel(t, m)] as const)
+              .sort((a, b) => a[1].localeCompare(b[1], lang))
+              .map(([m, label]) => (
+                <option value={m}>{label}</option>
+              ))}
           </select>
         </label>
         <div class="ranges" role="group" aria-label={t('range')}>
@@ -102,7 +105,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
         <p class="muted">{t('noData')}</p>
       ) : (
         <>
-          <TimeChart range={range.id} points={loaded.series.points} label={`${node} ${metric}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
+          <TimeChart range={range.id} points={loaded.series.points} label={`${node} · ${metricLabel(t, metric!)}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
           <p class="muted legend">
             {t('points', { n: loaded.series.points.length })}
             {loaded.runs.length > 0 && ` · ▮ ${loaded.runs.length} ${t('irrigationRuns')}`}
