@@ -17,6 +17,12 @@ describe('ruong-gateway command line', () => {
     expect(r.stdout).toContain('ruong-gateway --config');
   });
 
+  it('runs as the command npm install links (node_modules/.bin/ruong-gateway)', () => {
+    const r = spawnSync(join(import.meta.dirname, '../../node_modules/.bin/ruong-gateway'), ['--help'], { encoding: 'utf8', env: { PATH: process.env.PATH! }, timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('ruong-gateway --config');
+  });
+
   it.each([
     ['a missing file', null, /cannot read config file .*ENOENT/],
     ['broken JSON', '{"gatewayId": ', /is not valid JSON/],
