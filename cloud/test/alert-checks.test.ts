@@ -47,6 +47,9 @@ describe('alert conditions', () => {
     expect(alertText(battery!.kind, battery!.n, 'vi')).toBe('pin 3.31 V (dưới 3.5 V)');
     const [valve] = conditions(new Map([['valve-1', command('expired')]])).filter((c) => c.kind === 'valve_unconfirmed');
     expect(alertText(valve!.kind, valve!.n, 'vi')).toBe('lệnh mở van quá hạn, van chưa nhận');
+    const [wet] = conditions(new Map(), [{ node: 'soil-1', metric: 'soil_moisture', value: 75, ts: NOW }]).filter((c) => c.kind === 'out_of_range');
+    expect(wet!.detail).toBe('Soil moisture 75 is above 70');
+    expect(alertText(wet!.kind, wet!.n, 'vi')).toBe('Độ ẩm đất 75 trên 70');
   });
 
   it('judges readings against the agronomic limits at their edges, and ignores nodes of no farm', () => {

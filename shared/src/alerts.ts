@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metricName } from './metrics.ts';
 
 /** What needs someone's attention in the field. */
 export const AlertKind = z.enum(['sensor_silent', 'battery_low', 'out_of_range', 'gateway_offline', 'valve_unconfirmed']);
@@ -46,7 +47,7 @@ type Facts = Record<string, number | string>;
 const EN: Record<AlertKind, (n: Facts) => string> = {
   sensor_silent: (n) => `no reading for ${n.min} min (more than ${n.limit} min)`,
   battery_low: (n) => `battery ${n.volts} V (below ${n.limit} V)`,
-  out_of_range: (n) => `${n.metric} ${n.value} is ${n.min !== undefined ? `below ${n.min}` : `above ${n.max}`}`,
+  out_of_range: (n) => `${metricName(String(n.metric), 'en')} ${n.value} is ${n.min !== undefined ? `below ${n.min}` : `above ${n.max}`}`,
   gateway_offline: (n) => (n.min === undefined ? 'never made contact' : `last contact ${n.min} min ago`),
   valve_unconfirmed: (n) => `${n.action} ${n.state}${n.detail ? `: ${n.detail}` : ''}`,
 };
@@ -57,7 +58,7 @@ const VI_STATE: Record<string, string> = { failed: 'thất bại', expired: 'qu�
 const VI: Record<AlertKind, (n: Facts) => string> = {
   sensor_silent: (n) => `không có số đo ${n.min} phút (quá ${n.limit} phút)`,
   battery_low: (n) => `pin ${n.volts} V (dưới ${n.limit} V)`,
-  out_of_range: (n) => `${n.metric} ${n.value} ${n.min !== undefined ? `dưới ${n.min}` : `trên ${n.max}`}`,
+  out_of_range: (n) => `${metricName(String(n.metric), 'vi')} ${n.value} ${n.min !== undefined ? `dưới ${n.min}` : `trên ${n.max}`}`,
   gateway_offline: (n) => (n.min === undefined ? 'chưa từng liên lạc' : `liên lạc lần cuối ${n.min} phút trước`),
   valve_unconfirmed: (n) => `${VI_ACTION[n.action!] ?? n.action} ${VI_STATE[n.state!] ?? n.state}${n.detail ? `: ${n.detail}` : ''}`,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IngestBatch, MAX_BATCH_READINGS } from './ingest.ts';
-import { METRICS, checkValue, metricUnit } from './metrics.ts';
+import { METRICS, checkValue, metricName, metricUnit } from './metrics.ts';
 import { parseTopic, TelemetryPayload, topics } from './mqtt-topics.ts';
 import { ReadingsQuery } from './readings-query.ts';
 import { Reading } from './reading.ts';
@@ -13,6 +13,17 @@ describe('metric catalogue', () => {
     }
     expect(metricUnit('soil_moisture')).toBe('%VWC');
     expect(metricUnit('my_custom')).toBe('');
+  });
+  it('names each known metric in Vietnamese and English, and a custom one as it was sent', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const names = Object.keys(METRICS).map((m) => metricName(m, lang));
+      expect(new Set(names).size).toBe(names.length);
+      for (const [i, m] of Object.keys(METRICS).entries()) expect(names[i]).not.toBe(m);
+    }
+    expect(metricName('soil_moisture', 'vi')).toBe('Độ ẩm đất');
+    expect(metricName('soil_moisture', 'en')).toBe('Soil moisture');
+    expect(metricName('leaf_wetness', 'vi')).toBe('leaf_wetness');
+    expect(metricName('toString', 'en')).toBe('toString');
   });
   it('range-checks known metrics only', () => {
     expect(checkValue('soil_moisture', 100)).toBeUndefined();

@@ -1,44 +1,11 @@
-import { metricSpec, type KnownMetric, type Language } from '@ruong/shared';
+import type { Language } from '@ruong/shared';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { config } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 import vi from 'zod/v4/locales/vi.js';
 
-type MetricLabels = Record<`metric.${KnownMetric}`, string>;
-
-const VI_METRICS = {
-  'metric.soil_moisture': 'Độ ẩm đất',
-  'metric.soil_temperature': 'Nhiệt độ đất',
-  'metric.soil_ec': 'Độ dẫn điện của đất (EC)',
-  'metric.air_temperature': 'Nhiệt độ không khí',
-  'metric.air_humidity': 'Độ ẩm không khí',
-  'metric.rainfall': 'Lượng mưa',
-  'metric.wind_speed': 'Tốc độ gió',
-  'metric.solar_radiation': 'Bức xạ mặt trời',
-  'metric.water_flow': 'Lưu lượng nước',
-  'metric.valve_state': 'Trạng thái van',
-  'metric.battery_voltage': 'Điện áp pin',
-  'metric.rssi': 'Cường độ sóng (RSSI)',
-} as const satisfies MetricLabels;
-
-const EN_METRICS: MetricLabels = {
-  'metric.soil_moisture': 'Soil moisture',
-  'metric.soil_temperature': 'Soil temperature',
-  'metric.soil_ec': 'Soil conductivity (EC)',
-  'metric.air_temperature': 'Air temperature',
-  'metric.air_humidity': 'Air humidity',
-  'metric.rainfall': 'Rainfall',
-  'metric.wind_speed': 'Wind speed',
-  'metric.solar_radiation': 'Solar radiation',
-  'metric.water_flow': 'Water flow',
-  'metric.valve_state': 'Valve state',
-  'metric.battery_voltage': 'Battery voltage',
-  'metric.rssi': 'Signal strength (RSSI)',
-};
-
 const VI = {
-  ...VI_METRICS,
   appName: 'Ruộng',
   signIn: 'Đăng nhập',
   signOut: 'Đăng xuất',
@@ -191,7 +158,6 @@ const VI = {
 export type MessageKey = keyof typeof VI;
 
 const EN: Record<MessageKey, string> = {
-  ...EN_METRICS,
   appName: 'Ruộng',
   signIn: 'Sign in',
   signOut: 'Sign out',
@@ -347,11 +313,6 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 export function translator(lang: Language): Translate {
   return (key, params = {}) => DICTS[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
-}
-
-/** A catalogue metric by its name in the person's language; a custom metric by the name it was sent with. */
-export function metricLabel(t: Translate, metric: string): string {
-  return metricSpec(metric) ? t(`metric.${metric as KnownMetric}`) : metric;
 }
 
 /** Vietnamese where the browser asks for it first, English otherwise; a choice made in the page wins. */

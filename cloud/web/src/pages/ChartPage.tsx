@@ -1,8 +1,8 @@
-import { metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
+import { metricName, metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { loadCommands, loadNodes, loadSeries, loadZones, runsOf, type Gateway } from '../farm-data.ts';
-import { metricLabel, useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n.ts';
 import { TimeChart, type Band } from '../components/TimeChart.tsx';
 import { href } from '../route.ts';
 
@@ -83,7 +83,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
           {t('metric')}
           <select value={metric} onChange={(e) => go({ metric: e.currentTarget.value })} data-testid="chart-metric">
             {metrics
-              .map((m) => [m, metricLabel(t, m)] as const)
+              .map((m) => [m, metricName(m, lang)] as const)
               .sort((a, b) => a[1].localeCompare(b[1], lang))
               .map(([m, label]) => (
                 <option value={m}>{label}</option>
@@ -105,7 +105,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
         <p class="muted">{t('noData')}</p>
       ) : (
         <>
-          <TimeChart range={range.id} points={loaded.series.points} label={`${node} · ${metricLabel(t, metric!)}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
+          <TimeChart range={range.id} points={loaded.series.points} label={`${node} · ${metricName(metric!, lang)}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
           <p class="muted legend">
             {t('points', { n: loaded.series.points.length })}
             {loaded.runs.length > 0 && ` · ▮ ${loaded.runs.length} ${t('irrigationRuns')}`}
