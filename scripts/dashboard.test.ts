@@ -136,6 +136,9 @@ describe('dashboard in Chromium', () => {
       // Half a day of history in 10-minute buckets (72, less the edges).
       expect(Number(await page.locator('[data-testid=chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
       await screenshot(page, shots, `chart-${size}`);
+      // A valve that stayed closed is drawn on its own 0–1, not on a default 0–100.
+      await page.goto(`${url}/#/chart?node=valve-02&metric=valve_state&range=6h`);
+      await expect.poll(() => page.locator('[data-testid=chart]').getAttribute('data-y')).toBe('0,1');
       await context.close();
     }
   }, 60_000);

@@ -10,6 +10,17 @@ function tickFormat(incrementMs: number, lang: 'vi' | 'en', timeZone: string): I
 }
 
 /**
+ * uPlot's padded range kept within what the metric can take: a valve that stayed closed is drawn
+ * on 0–1, not on the 0–100 uPlot gives a flat line at zero.
+ */
+function within([min, max]: uPlot.Range.MinMax, bounds: { min: number; max: number } | undefined): uPlot.Range.MinMax {
+  if (!bounds || min === null || max === null) return [min, max];
+  const lo = Math.max(min, bounds.min);
+  const hi = Math.min(max, bounds.max);
+  return hi > lo ? [lo, hi] : [min, max];
+}
+
+/**
  * One metric over time with uPlot (small and fast: a year of hourly points draws in milliseconds),
  * optional rain bars on a second axis and shaded bands for irrigation runs.
  */
@@ -18,6 +29,8 @@ export function TimeChart(props: {
   points: [number, number][];
   label: string;
   unit: string;
+  /** The values the metric can take (the catalogue's range): the axis stays within them. */
+  bounds?: { min: number; max: number } | undefined;
   timeZone: string;
   lang: 'vi' | 'en';
   rain?: [number, number][] | undefined;
@@ -41,7 +54,7 @@ export function TimeChart(props: {
       tzDate: (ts) => uPlot.tzDate(new Date(ts), props.timeZone),
       legend: { live: false },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: true }, rain: { range: (_u, _min, max) => [0, Math.max(5, max * 3)] } },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => within(uPlot.rangeNum(min, max, 0.1, true), props.bounds) }, rain: { range: (_u, _min, max) => [0, Math.max(5, max * 3)] } },
       axes: [{ values: (_u, splits, _i, _space, incr) => splits.map((v) => tickFormat(incr, props.lang, props.timeZone).format(v)) }, { label: props.unit, size: 50 }, ...(props.rain ? [{ side: 1, scale: 'rain', label: 'mm', grid: { show: false }, size: 40 }] : [])],
       series: [
         {},
@@ -49,6 +62,8 @@ export function TimeChart(props: {
         ...(props.rain ? [{ label: props.rainLabel, scale: 'rain', stroke: '#1f5fbf', fill: 'rgba(31,95,191,0.35)', paths: uPlot.paths.bars!({ size: [0.8, 12] }), points: { show: false } }] : []),
       ],
       hooks: {
+        // The value axis as drawn, for the browser test.
+        draw: [(u) => (el.dataset.y = `${u.scales.y!.min},${u.scales.y!.max}`)],
         // Irrigation runs as shaded bands under the line.
         drawClear: [
           (u) => {
@@ -72,6 +87,6 @@ export function TimeChart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.points, props.rain, props.runs, props.timeZone, props.label, props.lang]);
+  }, [props.points, props.rain, props.runs, props.timeZone, props.label, props.lang, props.bounds]);
   return <div ref={box} class="chart" data-testid="chart" data-range={props.range} data-points={props.points.length} />;
 }

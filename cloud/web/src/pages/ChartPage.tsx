@@ -1,4 +1,4 @@
-import { metricName, metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
+import { metricName, metricSpec, metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { loadCommands, loadNodes, loadSeries, loadZones, runsOf, type Gateway } from '../farm-data.ts';
@@ -105,7 +105,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
         <p class="muted">{t('noData')}</p>
       ) : (
         <>
-          <TimeChart range={range.id} points={loaded.series.points} label={`${node} · ${metricName(metric!, lang)}`} unit={metricUnit(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
+          <TimeChart range={range.id} points={loaded.series.points} label={`${node} · ${metricName(metric!, lang)}`} unit={metricUnit(metric!)} bounds={metricSpec(metric!)} timeZone={props.farm.timeZone} lang={lang} rain={loaded.rain} rainLabel={t('rain')} runs={loaded.runs} />
           <p class="muted legend">
             {t('points', { n: loaded.series.points.length })}
             {loaded.runs.length > 0 && ` · ▮ ${loaded.runs.length} ${t('irrigationRuns')}`}
