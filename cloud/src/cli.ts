@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startCloud } from './cloud.ts';
-import { parseCloudConfig } from './config.ts';
+import { parseCloudConfig, settingsHelp } from './config.ts';
 import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -12,19 +12,14 @@ import { NodeId } from '@ruong/shared';
 const HELP = `ruong-cloud — the Ruộng cloud API
 
 Usage:
-  ruong-cloud                         run the API (and the status page at /)
+  ruong-cloud                         run the API and the dashboard at /
   ruong-cloud register-gateway <id> [--farm <farmId>]
                                       register a gateway (for a farm) and print its token once;
                                       run again, it prints a new token and sets the farm when given
   ruong-cloud --help
 
 Environment:
-  RUONG_PORT            HTTP port (default 8080; a free one is picked if 8080 is taken)
-  RUONG_HOST            address to listen on (default 0.0.0.0)
-  RUONG_DATA_DIR        where the embedded stores live (default .ruong-data)
-  RUONG_ADMIN_TOKEN     the admin API token; without it the first start creates one and prints it once
-  RUONG_MAX_BODY_BYTES  largest request body after inflating gzip (default 8 MiB)
-  RUONG_LOG_LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+${settingsHelp()}
 `;
 
 function fail(message: string): never {

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudConfig } from '../src/config.ts';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
 
 const run = promisify(execFile);
@@ -66,5 +68,19 @@ describe('ruong-cloud register-gateway', () => {
 
   it('says --farm belongs to register-gateway when given to serve', async () => {
     expect(await cli(cloud.dataDir, 'serve', '--farm', 'farm-cli')).toMatchObject({ code: 2, stderr: 'ruong-cloud: --farm belongs to register-gateway; see --help\n' });
+  });
+});
+
+describe('ruong-cloud --help', () => {
+  it('lists every setting the cloud reads, each with what it does, as docs/deployment.md does', async () => {
+    const { code, stdout } = await cli('.ruong-data', '--help');
+    expect(code).toBe(0);
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'deployment.md'), 'utf8');
+    for (const [name, schema] of Object.entries(CloudConfig.shape)) {
+      expect(schema.description, name).toBeTruthy();
+      const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${name} `));
+      expect(line?.trim().replace(/ +/, ' ')).toBe(`${name} ${schema.description}`);
+      expect(docs).toContain(`\`${name}\``);
+    }
   });
 });
