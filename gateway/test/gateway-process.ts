@@ -8,10 +8,15 @@ const CLI = join(import.meta.dirname, '../src/cli.ts');
 
 export type GatewayProcess = { child: ChildProcess; mqttPort: number; stderr: () => string; stdout: () => string[]; exited: Promise<number | null> };
 
-/** Runs `ruong-gateway --config <file>` as its own process and waits for it to say it started. */
-export async function spawnGateway(configFile: string, config: object): Promise<GatewayProcess> {
+/**
+ * Runs `ruong-gateway --config <file>` as its own process and waits for it to say it started: from
+ * the sources, or the given program (an installed `ruong-gateway`).
+ */
+export async function spawnGateway(configFile: string, config: object, program?: string): Promise<GatewayProcess> {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, [CLI, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = program
+    ? spawn(program, ['--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [CLI, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);

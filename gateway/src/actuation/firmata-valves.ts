@@ -1,19 +1,22 @@
 import type { NodeCommand, NodeCommandAck } from '@ruong/shared';
+import firmataIo from 'firmata-io';
+import johnnyFive from 'johnny-five';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../backoff.ts';
 import { serialPort, type SerialPort } from '../serial-port.ts';
 import type { ValveDriver } from './valve-driver.ts';
 
-// johnny-five and firmata-io are CommonJS without types; these are the few parts we use.
+// johnny-five and firmata-io are CommonJS without types (modules.d.ts); these are the few parts we use.
+// Imported here, bundled into this module's own chunk of the gateway's build: loaded only for a board.
 type FirmataIo = NodeJS.EventEmitter & { queryPinState(pin: number, cb: () => void): void; pins: { state?: number }[] };
 type Relay = { open(): void; close(): void };
 type Five = {
   Board: new (options: { io: FirmataIo; repl: boolean; debug: boolean; timeout: number }) => NodeJS.EventEmitter;
   Relay: new (options: { pin: number; type: 'NO' | 'NC'; board: unknown }) => Relay;
 };
-const require = createRequire(import.meta.url);
+const five = johnnyFive as Five;
+const { Firmata } = firmataIo as { Firmata: new (port: SerialPort, options: object) => FirmataIo };
 
 export type FirmataBoardConfig = { path: string; baudRate: number; relays: Record<string, number> };
 
@@ -75,8 +78,6 @@ export class FirmataValves implements ValveDriver {
 
   /** Opens the port and waits until johnny-five reports the board ready. */
   async start(): Promise<void> {
-    const five = require('johnny-five') as Five;
-    const { Firmata } = require('firmata-io') as { Firmata: new (port: SerialPort, options: object) => FirmataIo };
     // Opened by serialport itself: Firmata must see the port's `open` event, which johnny-five waits for.
     const port = serialPort({ path: this.#config.path, baudRate: this.#config.baudRate });
     this.#port = port;
