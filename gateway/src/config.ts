@@ -5,11 +5,11 @@ import { z } from 'zod';
 const Secret = z.string().min(8, 'must be at least 8 characters');
 
 export const GatewayConfig = z
-  .object({
+  .strictObject({
     gatewayId: NodeId,
     dataDir: z.string().min(1).default('/var/lib/ruong-gateway'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    cloud: z.object({
+    cloud: z.strictObject({
       url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
       token: z.string().min(8, 'must be the token printed when the gateway was registered'),
       batchMaxReadings: z.number().int().min(1).max(10_000).default(5_000),
@@ -22,31 +22,31 @@ export const GatewayConfig = z
       heartbeatMs: z.number().int().min(1_000).default(60_000),
     }),
     outbox: z
-      .object({
+      .strictObject({
         maxBytes: z.number().int().min(1024 * 1024, 'must be at least 1 MiB').default(4 * 1024 ** 3),
         commitIntervalMs: z.number().int().min(0).max(1_000).default(20),
       })
       .prefault({}),
-    serial: z.array(z.object({ path: z.string().min(1), baudRate: z.number().int().positive().default(9600) })).default([]),
+    serial: z.array(z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9600) })).default([]),
     mqtt: z
       .discriminatedUnion('mode', [
-        z.object({ mode: z.literal('embedded'), host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65_535).default(1883) }),
-        z.object({ mode: z.literal('client'), url: z.url({ protocol: /^mqtts?$/, error: 'must be an mqtt:// or mqtts:// URL' }), username: z.string().optional(), password: z.string().optional() }),
-        z.object({ mode: z.literal('off') }),
+        z.strictObject({ mode: z.literal('embedded'), host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65_535).default(1883) }),
+        z.strictObject({ mode: z.literal('client'), url: z.url({ protocol: /^mqtts?$/, error: 'must be an mqtt:// or mqtts:// URL' }), username: z.string().optional(), password: z.string().optional() }),
+        z.strictObject({ mode: z.literal('off') }),
       ])
       .default({ mode: 'embedded', host: '0.0.0.0', port: 1883 }),
     /** The nodes this gateway serves; MQTT nodes log in to the embedded broker with their secret. */
-    nodes: z.record(NodeId, z.object({ secret: Secret.optional(), kind: z.enum(['sensor', 'valve']).default('sensor') })).default({}),
+    nodes: z.record(NodeId, z.strictObject({ secret: Secret.optional(), kind: z.enum(['sensor', 'valve']).default('sensor') })).default({}),
     /** Arduinos running StandardFirmata, with relays that drive valves: relay name (a node id) → pin. */
     firmata: z
-      .array(z.object({ path: z.string().min(1), baudRate: z.number().int().positive().default(57_600), relays: z.record(NodeId, z.number().int().min(2).max(69)) }))
+      .array(z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(57_600), relays: z.record(NodeId, z.number().int().min(2).max(69)) }))
       .default([]),
     /** When the cloud has been unreachable this long, the gateway runs the synced zone rules itself. */
     offline: z
-      .object({ afterSec: z.number().min(0.1).default(600), ruleSyncSec: z.number().min(0.1).default(300) })
+      .strictObject({ afterSec: z.number().min(0.1).default(600), ruleSyncSec: z.number().min(0.1).default(300) })
       .prefault({}),
     safety: z
-      .object({
+      .strictObject({
         /** No valve stays open longer than this, whatever a command says. */
         maxOpenSec: z.number().int().min(1).max(86_400).default(3_600),
         /** A valve that does not confirm a command within this is reported failed. */
@@ -98,5 +98,7 @@ export function loadGatewayConfig(file: string | undefined, env: Record<string, 
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = file ? `config ${file}` : 'config';
+  // Every object is strict: a misspelt setting would otherwise be dropped without a word, its default used.
+  if (issue.code === 'unrecognized_keys') throw new ConfigError(`${where}: ${[...issue.path, issue.keys[0]].join('.')}: is not a setting`);
   throw new ConfigError(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
