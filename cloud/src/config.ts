@@ -1,3 +1,4 @@
+import { configIssue } from '@ruong/shared';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
@@ -56,6 +57,5 @@ export function settingsHelp(): string {
 export function parseCloudConfig(env: Record<string, string | undefined>): CloudConfig {
   const result = CloudConfig.safeParse(env);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw new Error(`${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(configIssue(result.error));
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Faults a simulated device can show, each as a chance per report. */
 export const FaultRates = z
-  .object({
+  .strictObject({
     garbage: z.number().min(0).max(1).default(0),
     badChecksum: z.number().min(0).max(1).default(0),
     overlong: z.number().min(0).max(1).default(0),

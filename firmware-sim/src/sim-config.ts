@@ -1,11 +1,11 @@
-import { NodeId } from '@ruong/shared';
+import { configIssue, NodeId } from '@ruong/shared';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FaultRates } from './faults.ts';
 
 const Kind = z.enum(['soil', 'weather']);
 
-export const SimConfig = z.object({
+export const SimConfig = z.strictObject({
   seed: z.number().int().default(1),
   /** Field time per wall time: 60 makes a field hour pass in a minute. */
   speed: z.number().positive().default(1),
@@ -19,14 +19,14 @@ export const SimConfig = z.object({
   faults: FaultRates,
   /** Where to create the socat pty pairs of serial nodes without a `path`. */
   ptyDir: z.string().optional(),
-  serial: z.array(z.object({ id: NodeId, zone: z.string(), kind: Kind.default('soil'), path: z.string().optional() })).default([]),
+  serial: z.array(z.strictObject({ id: NodeId, zone: z.string(), kind: Kind.default('soil'), path: z.string().optional() })).default([]),
   mqtt: z
-    .object({
+    .strictObject({
       url: z.url({ protocol: /^mqtts?$/ }),
-      nodes: z.array(z.object({ id: NodeId, secret: z.string(), zone: z.string(), kind: Kind.default('soil') })),
+      nodes: z.array(z.strictObject({ id: NodeId, secret: z.string(), zone: z.string(), kind: Kind.default('soil') })),
       /** Valve nodes that obey commands and water their zone. */
       valves: z
-        .array(z.object({ id: NodeId, secret: z.string(), zone: z.string(), applicationMmPerHour: z.number().positive().default(30), flowLpm: z.number().positive().default(120) }))
+        .array(z.strictObject({ id: NodeId, secret: z.string(), zone: z.string(), applicationMmPerHour: z.number().positive().default(30), flowLpm: z.number().positive().default(120) }))
         .default([]),
     })
     .optional(),
@@ -42,6 +42,5 @@ export function loadSimConfig(file: string): SimConfig {
   }
   const result = SimConfig.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new Error(`${file}: ${configIssue(result.error)}`);
 }

@@ -1,4 +1,4 @@
-import { NodeId } from '@ruong/shared';
+import { configIssue, NodeId } from '@ruong/shared';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -96,9 +96,5 @@ export function loadGatewayConfig(file: string | undefined, env: Record<string, 
   }
   const result = GatewayConfig.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = file ? `config ${file}` : 'config';
-  // Every object is strict: a misspelt setting would otherwise be dropped without a word, its default used.
-  if (issue.code === 'unrecognized_keys') throw new ConfigError(`${where}: ${[...issue.path, issue.keys[0]].join('.')}: is not a setting`);
-  throw new ConfigError(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`${file ? `config ${file}` : 'config'}: ${configIssue(result.error)}`);
 }
