@@ -11,7 +11,11 @@ Usage:
   ruong-gateway --help
 
 Reads sensor nodes on serial lines and MQTT, keeps every reading in an outbox on disk, and uploads
-batches to the Ruộng cloud. The config file is JSON; docs/deployment.md describes every setting.
+batches to the Ruộng cloud. The config file is JSON, at least:
+  {"gatewayId": "field-gw-1", "cloud": {"url": "https://cloud.example", "token": "<printed at registration>"},
+   "serial": [{"path": "/dev/ttyUSB0"}], "nodes": {"soil-11": {"secret": "a-long-random-secret"}}}
+docs/deployment.md in the Ruộng repository describes every setting; one the gateway does not know
+stops it with a line naming it.
 
 Environment (overrides the file):
   RUONG_GATEWAY_ID, RUONG_GATEWAY_DATA_DIR, RUONG_CLOUD_URL, RUONG_GATEWAY_TOKEN,

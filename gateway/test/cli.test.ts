@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../src/config.ts';
 import { tempDir } from './helpers.ts';
 
 const CLI = join(import.meta.dirname, '../src/cli.ts');
@@ -15,6 +16,11 @@ describe('ruong-gateway command line', () => {
     const r = run(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('ruong-gateway --config');
+    // The smallest config it shows is one the gateway takes.
+    const example = r.stdout.split('at least:\n')[1]!.split('\ndocs/')[0]!;
+    const file = join(tempDir('cli'), 'gateway.json');
+    writeFileSync(file, example);
+    expect(loadGatewayConfig(file, {})).toMatchObject({ gatewayId: 'field-gw-1', serial: [{ path: '/dev/ttyUSB0', baudRate: 9600 }] });
   });
 
   it('runs as the command npm install links (node_modules/.bin/ruong-gateway)', () => {
