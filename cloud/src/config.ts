@@ -1,4 +1,4 @@
-import { configIssue } from '@ruong/shared';
+import { CONFIG_PARSE, configIssue } from '@ruong/shared';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
@@ -55,7 +55,7 @@ export function settingsHelp(): string {
 
 /** Parses the environment, or throws one line naming the setting and what is wrong with it. */
 export function parseCloudConfig(env: Record<string, string | undefined>): CloudConfig {
-  const result = CloudConfig.safeParse(env);
+  const result = CloudConfig.safeParse(env, CONFIG_PARSE);
   if (result.success) return result.data;
   throw new Error(configIssue(result.error));
 }

@@ -71,6 +71,16 @@ describe('ruong-cloud register-gateway', () => {
   });
 });
 
+describe('ruong-cloud settings', () => {
+  it('names a setting that is not a number, in one line', async () => {
+    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_PORT: 'tám nghìn' } }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_PORT: must be a number\n' });
+  });
+});
+
 describe('ruong-cloud --help', () => {
   it('lists every setting the cloud reads, each with what it does, as docs/deployment.md does', async () => {
     const { code, stdout } = await cli('.ruong-data', '--help');

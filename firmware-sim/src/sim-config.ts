@@ -1,4 +1,4 @@
-import { configIssue, NodeId } from '@ruong/shared';
+import { CONFIG_PARSE, configIssue, NodeId } from '@ruong/shared';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FaultRates } from './faults.ts';
@@ -40,7 +40,7 @@ export function loadSimConfig(file: string): SimConfig {
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const result = SimConfig.safeParse(raw);
+  const result = SimConfig.safeParse(raw, CONFIG_PARSE);
   if (result.success) return result.data;
   throw new Error(`${file}: ${configIssue(result.error)}`);
 }

@@ -1,4 +1,4 @@
-import { configIssue, NodeId } from '@ruong/shared';
+import { CONFIG_PARSE, configIssue, NodeId } from '@ruong/shared';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -94,7 +94,7 @@ export function loadGatewayConfig(file: string | undefined, env: Record<string, 
     const value = env[name];
     if (value !== undefined && value !== '') apply(raw, value);
   }
-  const result = GatewayConfig.safeParse(raw);
+  const result = GatewayConfig.safeParse(raw, CONFIG_PARSE);
   if (result.success) return result.data;
   throw new ConfigError(`${file ? `config ${file}` : 'config'}: ${configIssue(result.error)}`);
 }

@@ -35,6 +35,8 @@ describe('ruong-gateway command line', () => {
     ['a bad cloud URL', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'ftp://x', token: 'abcdefgh' } }), /cloud\.url: must be an http/],
     ['a node without a secret', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, nodes: { 'soil-1': {} } }), /nodes\.soil-1\.secret: is needed/],
     ['a missing token', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x' } }), /cloud\.token/],
+    ['a missing gateway id', JSON.stringify({ cloud: { url: 'http://x', token: 'abcdefgh' } }), /: gatewayId: is missing$/m],
+    ['a number written as text', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReadings: '100' } }), /cloud\.batchMaxReadings: must be a number$/m],
     ['a misspelt setting', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReading: 10 } }), /cloud\.batchMaxReading: is not a setting$/m],
     ['a setting that does not exist', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, seriall: [] }), /: seriall: is not a setting$/m],
   ])('refuses %s with one clear line and a non-zero exit', (_what, content, message) => {

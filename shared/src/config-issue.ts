@@ -10,5 +10,12 @@ export function configIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') return `${[...issue.path, issue.keys[0]].join('.')}: is not a setting`;
   const [first] = toIssues(error);
+  // zod's own words for these name its types ("expected string, received undefined").
+  if (issue.code === 'invalid_type') return `${first!.path}: ${issue.input === undefined ? 'is missing' : `must be ${A_TYPE[issue.expected] ?? `a ${issue.expected}`}`}`;
   return `${first!.path}: ${first!.message}`;
 }
+
+const A_TYPE: Record<string, string> = { array: 'a list', object: 'an object', boolean: 'true or false' };
+
+/** Parse options for a config: issues carry their input, so `configIssue` can tell missing from wrong. */
+export const CONFIG_PARSE = { reportInput: true } as const;
