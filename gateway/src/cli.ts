@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  // Without a file the environment must say everything; with neither, the way to start is --config.
+  if (args.values.config === undefined && !process.env.RUONG_GATEWAY_ID) fail('needs --config <file> (see --help)');
   let config;
   try {
     config = loadGatewayConfig(args.values.config, process.env);

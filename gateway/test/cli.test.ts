@@ -49,6 +49,12 @@ describe('ruong-gateway command line', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('asks for --config when given neither a file nor a gateway in the environment', () => {
+    const r = run([]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ruong-gateway: needs --config <file> (see --help)\n');
+  });
+
   it('names the setting the environment got wrong', () => {
     const dir = tempDir('cli');
     const file = join(dir, 'gateway.json');
