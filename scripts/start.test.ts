@@ -61,10 +61,36 @@ describe('npm start', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     expect(out).toContain('Stopped.');
-    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes(dataDir));
-    expect(left).toEqual([]);
+    expect(running(dataDir)).toEqual([]);
     // Its own waits allow up to 70 s; the whole takes about 6 s in CI and 15 s on a loaded two-core machine.
   }, 90_000);
+
+  it('stops everything it started when its terminal closes (SIGHUP)', async () => {
+    const hupDir = mkdtempSync(join(tmpdir(), 'ruong-start-hup-'));
+    try {
+      const child = spawn(process.execPath, [join(import.meta.dirname, 'start.ts')], {
+        env: { ...process.env, RUONG_PORT: String(await freePort()), RUONG_DATA_DIR: hupDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = once(child, 'exit');
+      await waitUntil('the platform says it runs', () => out.includes('Press Ctrl-C to stop.'), { timeoutMs: 30_000, events: [[child.stdout!, 'data']] });
+      expect(running(hupDir).length).toBeGreaterThanOrEqual(3);
+      child.kill('SIGHUP');
+      expect(await exited).toEqual([0, null]);
+      expect(running(hupDir)).toEqual([]);
+    } finally {
+      // Were any left behind, they must not outlive the test.
+      if (running(hupDir).length) execFileSync('pkill', ['-f', hupDir]);
+      rmSync(hupDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
+/** The command lines of running processes that name `dir`: the platform's programs started on it. */
+function running(dir: string): string[] {
+  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(dir));
+}

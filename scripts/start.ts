@@ -48,6 +48,11 @@ function persistedSecret(name: string, prefix: string): string {
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
+// However npm start ends, it leaves no program of the platform running without it: a crash (its output
+// piped into a `head` that has gone, say) asks each to stop on the way out, as Ctrl-C would.
+process.once('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 /** Starts a program of the platform, its log lines going to .ruong-data/logs/<name>.log. */
 function run(name: string, script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -133,8 +138,8 @@ async function registerDemoPeople(cloudUrl: string, auth: Record<string, string>
 }
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  // Ctrl-C, a kill, or the terminal closing (SIGHUP): the same orderly stop.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
   const adminToken = process.env.RUONG_ADMIN_TOKEN ?? persistedSecret('admin-token', 'radm');
 
   const cloud = run('cloud', 'cloud/src/cli.ts', [], { RUONG_DATA_DIR: join(dataDir, 'cloud'), RUONG_ADMIN_TOKEN: adminToken });
