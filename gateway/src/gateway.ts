@@ -1,7 +1,7 @@
 import type { GatewayHealth } from '@ruong/shared';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config.ts';
+import { ConfigError, type GatewayConfig } from './config.ts';
 import type { BrokerClient } from './inputs/broker-client.ts';
 import type { EmbeddedBroker } from './inputs/embedded-broker.ts';
 import { MqttMessages } from './inputs/mqtt-messages.ts';
@@ -36,11 +36,13 @@ const HEALTH_LOG_MS = 60_000;
 /** Starts every part of the gateway: outbox first, so nothing is read before it has a place to go. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
   const started = Date.now();
-  const outbox = new Outbox(join(config.dataDir, 'outbox.db'), {
-    maxBytes: config.outbox.maxBytes,
-    commitIntervalMs: config.outbox.commitIntervalMs,
-    onDrop: (dropped, oldestTs) => log.warn({ dropped, oldestTs, maxBytes: config.outbox.maxBytes }, 'outbox full: dropped the oldest unsent readings'),
-  });
+  const outbox = inDataDir(config.dataDir, 'the outbox', () =>
+    new Outbox(join(config.dataDir, 'outbox.db'), {
+      maxBytes: config.outbox.maxBytes,
+      commitIntervalMs: config.outbox.commitIntervalMs,
+      onDrop: (dropped, oldestTs) => log.warn({ dropped, oldestTs, maxBytes: config.outbox.maxBytes }, 'outbox full: dropped the oldest unsent readings'),
+    }),
+  );
   const intake = new Intake(outbox, log.child({ component: 'intake' }));
 
   const health = (): GatewayHealth => {
@@ -56,7 +58,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       rejects: { ...intake.rejects },
     };
   };
-  const actuation = new ActuationStore(join(config.dataDir, 'actuation.db'));
+  const actuation = inDataDir(config.dataDir, 'the valve state', () => new ActuationStore(join(config.dataDir, 'actuation.db')));
   const valves = new Map<string, ValveDriver>();
   const commands = new CommandRunner(actuation, { maxOpenSec: config.safety.maxOpenSec, valves }, log.child({ component: 'commands' }));
   const uploader = new Uploader(outbox, config.cloud, log.child({ component: 'uploader' }), health, {
@@ -166,4 +168,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       log.info('gateway stopped');
     },
   };
+}
+
+/** Opens a store in the data folder; a folder the gateway cannot write is a setting to fix, said in one line. */
+function inDataDir<T>(dataDir: string, what: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    throw new ConfigError(`dataDir ${dataDir}: cannot keep ${what} there: ${(err as Error).message}`);
+  }
 }

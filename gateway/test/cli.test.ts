@@ -49,6 +49,16 @@ describe('ruong-gateway command line', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('names a data folder it cannot write, in one line', () => {
+    const dir = tempDir('cli');
+    const file = join(dir, 'gateway.json');
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    writeFileSync(file, JSON.stringify({ gatewayId: 'gw-1', dataDir: join(dir, 'not-a-folder', 'data'), cloud: { url: 'http://x', token: 'abcdefgh' }, mqtt: { mode: 'off' } }));
+    const r = run(['--config', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^ruong-gateway: dataDir .*not-a-folder\/data: cannot keep the outbox there: ENOTDIR: not a directory, mkdir .*\n$/);
+  });
+
   it('asks for --config when given neither a file nor a gateway in the environment', () => {
     const r = run([]);
     expect(r.status).toBe(2);
