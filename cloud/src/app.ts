@@ -18,6 +18,7 @@ import { registerRules } from './routes/rules.ts';
 import { registerRegistry } from './routes/registry.ts';
 import { registerSession } from './routes/session.ts';
 import { registerUsers } from './routes/users.ts';
+import './zod-messages.ts';
 
 /** The cloud's HTTP API: every route, the OpenAPI document generated from their zod schemas, one error shape. */
 export function createApp(deps: CloudDeps): CloudApp {

@@ -35,6 +35,8 @@ describe('people-facing API', () => {
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { issues: { path: string }[] } };
     expect(error.issues.map((i) => i.path).sort()).toEqual(['every', 'from']);
+    const missing = await cloud.get('/api/v1/readings?node=soil-1');
+    expect(((await missing.json()) as { error: { issues: unknown[] } }).error.issues).toEqual([{ path: 'from', message: 'is required' }]);
   });
 
   it('registers a gateway once, and rotates its token on request', async () => {
