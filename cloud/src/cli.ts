@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') fail(`RUONG_PORT ${config.RUONG_PORT} is taken; choose another port`);
+    // The embedded stores live in the data folder: a folder that cannot hold them is that setting's fault.
+    if (e.syscall === 'mkdir' || e.code === 'ERR_SQLITE_ERROR') fail(`RUONG_DATA_DIR ${config.RUONG_DATA_DIR}: ${e.message}`);
     fail(e.message);
   }
   if (cloud.createdAdminToken) process.stderr.write(`Admin token (shown once, keep it): ${cloud.createdAdminToken}\n`);

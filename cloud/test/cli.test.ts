@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,18 @@ describe('ruong-cloud register-gateway', () => {
 });
 
 describe('ruong-cloud settings', () => {
+  it('names a data folder it cannot use, in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ruong-cli-'));
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_DATA_DIR: join(dir, 'not-a-folder', 'data'), RUONG_PORT: '0' }, timeout: 20_000 }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/^ruong-cloud: RUONG_DATA_DIR .*not-a-folder\/data: ENOTDIR: not a directory, mkdir .*\n$/);
+  });
+
   it('names a setting that is not a number, in one line', async () => {
     const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_PORT: 'tám nghìn' } }).then(
       () => undefined,
