@@ -120,13 +120,14 @@ describe('dashboard in Chromium', () => {
       const { context, page } = await signedIn('nongdan', size as keyof typeof SIZES);
       await page.goto(`${url}/#/chart?node=soil-01&metric=soil_moisture`);
       await page.click('[data-testid=range-6h]');
-      // Metrics by their names in the person's language, in that language's order.
+      const chart = page.locator('[data-testid=chart][data-range="6h"]');
+      await chart.waitFor();
+      // Metrics by their names in the person's language, in that language's order (listed once the node's
+      // latest readings are in, as they are when its chart is drawn).
       const metrics = await page.locator('[data-testid=chart-metric] option').allTextContents();
       expect(metrics).toContain('Độ ẩm đất');
       expect(metrics).toEqual([...metrics].sort((a, b) => a.localeCompare(b, 'vi')));
       expect(await page.locator('[data-testid=chart-metric] option:checked').textContent()).toBe('Độ ẩm đất');
-      const chart = page.locator('[data-testid=chart][data-range="6h"]');
-      await chart.waitFor();
       // Six hours in 5-minute buckets (72, less the edges) of a node reporting every 10 s.
       expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(60);
       // uPlot draws its canvas in an effect after the render that set data-points: wait for it, then exactly one.
