@@ -1,4 +1,4 @@
-import { CONFIG_PARSE, configIssue } from '@ruong/shared';
+import { closestName, CONFIG_PARSE, configIssue, notASetting } from '@ruong/shared';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
@@ -53,9 +53,19 @@ export function settingsHelp(): string {
     .join('\n');
 }
 
-/** Parses the environment, or throws one line naming the setting and what is wrong with it. */
+/**
+ * Parses the environment, or throws one line naming the setting and what is wrong with it. The
+ * environment also holds other programs' settings, so only a RUONG_ name a letter or two from one of
+ * ours counts as a misspelling: `RUONG_TELEMETRY_STOR=influxdb` ignored would keep readings in SQLite.
+ */
 export function parseCloudConfig(env: Record<string, string | undefined>): CloudConfig {
+  const settings = Object.keys(CloudConfig.shape);
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('RUONG_') || name in CloudConfig.shape) continue;
+    const meant = closestName(name, settings);
+    if (meant) throw new Error(notASetting(name, meant));
+  }
   const result = CloudConfig.safeParse(env, CONFIG_PARSE);
   if (result.success) return result.data;
-  throw new Error(configIssue(result.error));
+  throw new Error(configIssue(result.error, CloudConfig));
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudConfig } from '../src/config.ts';
+import { CloudConfig, parseCloudConfig } from '../src/config.ts';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
 
 const run = promisify(execFile);
@@ -91,6 +91,19 @@ describe('ruong-cloud settings', () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_PORT: must be a number\n' });
+  });
+
+  it('stops at a misspelt setting, naming the one meant, rather than running without it', async () => {
+    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_TELEMETRY_STOR: 'influxdb' } }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_TELEMETRY_STOR: is not a setting; did you mean RUONG_TELEMETRY_STORE?\n' });
+  });
+
+  it("leaves the other programs' settings in the environment alone", () => {
+    const others = { RUONG_GATEWAY_ID: 'gw-1', RUONG_GATEWAY_TOKEN: 'rgw_x', RUONG_CLOUD_URL: 'http://x', RUONG_MQTT_PORT: '1884', RUONG_SIM_SPEED: '60', RUONG_DEMO_PASSWORD: 'x' };
+    expect(parseCloudConfig({ ...others, RUONG_PORT: '8081' })).toMatchObject({ RUONG_PORT: 8081, RUONG_TELEMETRY_STORE: 'sqlite' });
   });
 });
 

@@ -42,5 +42,5 @@ export function loadSimConfig(file: string): SimConfig {
   }
   const result = SimConfig.safeParse(raw, CONFIG_PARSE);
   if (result.success) return result.data;
-  throw new Error(`${file}: ${configIssue(result.error)}`);
+  throw new Error(`${file}: ${configIssue(result.error, SimConfig)}`);
 }

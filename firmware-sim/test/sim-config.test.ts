@@ -18,9 +18,9 @@ describe('the simulator config file', () => {
   });
 
   it('refuses a misspelt setting by name rather than running with its default', () => {
-    expect(load({ zones: ['ruong-bac'], intervalsec: 10 })).toThrow(/farm\.json: intervalsec: is not a setting$/);
-    expect(load({ zones: ['ruong-bac'], faults: { garbag: 0.1 } })).toThrow(/: faults\.garbag: is not a setting$/);
-    expect(load({ zones: ['ruong-bac'], serial: [{ id: 'soil-01', zone: 'ruong-bac', knd: 'weather' }] })).toThrow(/: serial\.0\.knd: is not a setting$/);
+    expect(load({ zones: ['ruong-bac'], intervalsec: 10 })).toThrow(/farm\.json: intervalsec: is not a setting; did you mean intervalSec\?$/);
+    expect(load({ zones: ['ruong-bac'], faults: { garbag: 0.1 } })).toThrow(/: faults\.garbag: is not a setting; did you mean garbage\?$/);
+    expect(load({ zones: ['ruong-bac'], serial: [{ id: 'soil-01', zone: 'ruong-bac', knd: 'weather' }] })).toThrow(/: serial\.0\.knd: is not a setting; did you mean kind\?$/);
   });
 
   it('names a wrong value with its path', () => {

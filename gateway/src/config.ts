@@ -96,5 +96,5 @@ export function loadGatewayConfig(file: string | undefined, env: Record<string, 
   }
   const result = GatewayConfig.safeParse(raw, CONFIG_PARSE);
   if (result.success) return result.data;
-  throw new ConfigError(`${file ? `config ${file}` : 'config'}: ${configIssue(result.error)}`);
+  throw new ConfigError(`${file ? `config ${file}` : 'config'}: ${configIssue(result.error, GatewayConfig)}`);
 }

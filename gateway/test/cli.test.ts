@@ -37,8 +37,8 @@ describe('ruong-gateway command line', () => {
     ['a missing token', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x' } }), /cloud\.token/],
     ['a missing gateway id', JSON.stringify({ cloud: { url: 'http://x', token: 'abcdefgh' } }), /: gatewayId: is missing$/m],
     ['a number written as text', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReadings: '100' } }), /cloud\.batchMaxReadings: must be a number$/m],
-    ['a misspelt setting', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReading: 10 } }), /cloud\.batchMaxReading: is not a setting$/m],
-    ['a setting that does not exist', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, seriall: [] }), /: seriall: is not a setting$/m],
+    ['a misspelt setting', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReading: 10 } }), /cloud\.batchMaxReading: is not a setting; did you mean batchMaxReadings\?$/m],
+    ['a setting that does not exist', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, seriall: [] }), /: seriall: is not a setting; did you mean serial\?$/m],
   ])('refuses %s with one clear line and a non-zero exit', (_what, content, message) => {
     const dir = tempDir('cli');
     const file = join(dir, 'gateway.json');

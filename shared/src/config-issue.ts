@@ -4,11 +4,14 @@ import { toIssues } from './api-error.ts';
 /**
  * A config's first problem as the one line a program stops with: `path: what is wrong`. Config schemas
  * are strict, so a key they do not have (a misspelt setting, which would otherwise be dropped and its
- * default used without a word) is named as not a setting.
+ * default used without a word) is named as not a setting, with the one of `schema` it likely meant.
  */
-export function configIssue(error: z.ZodError): string {
+export function configIssue(error: z.ZodError, schema: z.ZodType): string {
   const issue = error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') return `${[...issue.path, issue.keys[0]].join('.')}: is not a setting`;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    return notASetting([...issue.path, key].join('.'), closestName(key, settingsAt(schema, issue.path)));
+  }
   const [first] = toIssues(error);
   // zod's own words for these name its types ("expected string, received undefined").
   if (issue.code === 'invalid_type') return `${first!.path}: ${issue.input === undefined ? 'is missing' : `must be ${A_TYPE[issue.expected] ?? `a ${issue.expected}`}`}`;
@@ -19,3 +22,54 @@ const A_TYPE: Record<string, string> = { array: 'a list', object: 'an object', b
 
 /** Parse options for a config: issues carry their input, so `configIssue` can tell missing from wrong. */
 export const CONFIG_PARSE = { reportInput: true } as const;
+
+/** The line for a setting no schema has: `name: is not a setting; did you mean …?` */
+export function notASetting(name: string, meant: string | undefined): string {
+  return `${name}: is not a setting${meant ? `; did you mean ${meant}?` : ''}`;
+}
+
+/** What a schema's def holds on the way down to an object's keys (zod 4 defs). */
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; valueType?: z.ZodType };
+const defOf = (schema: z.ZodType) => schema.def as unknown as Def;
+
+/** The setting names of the object at `path` in a config schema, through optional, default, list, record and transform. */
+function settingsAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let def = defOf(schema);
+  for (let step = 0; ; ) {
+    const inner = def.innerType ?? def.in;
+    if (inner) def = defOf(inner);
+    else if (step === path.length) return Object.keys(def.shape ?? {});
+    else {
+      const next = typeof path[step] === 'number' ? def.element : def.shape ? def.shape[String(path[step])] : def.valueType;
+      if (!next) return [];
+      def = defOf(next);
+      step++;
+    }
+  }
+}
+
+/**
+ * The one of `names` a misspelt `name` most likely meant: the same but for case, or at most two letters
+ * added, dropped or changed (one in a name of six or fewer); undefined when none is that close.
+ */
+export function closestName(name: string, names: readonly string[]): string | undefined {
+  const most = name.length <= 6 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = most + 1;
+  for (const candidate of names) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: letters added, dropped or changed to turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}

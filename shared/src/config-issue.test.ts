@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { closestName, CONFIG_PARSE, configIssue } from './config-issue.ts';
+
+describe('closestName', () => {
+  const names = ['serial', 'mqtt', 'batchMaxReadings', 'intervalSec'];
+
+  it('finds the setting a misspelling meant: case, a letter or two added, dropped or changed', () => {
+    expect(closestName('intervalsec', names)).toBe('intervalSec');
+    expect(closestName('seriall', names)).toBe('serial');
+    expect(closestName('batchMaxReading', names)).toBe('batchMaxReadings');
+    expect(closestName('batchMaxReadngs', names)).toBe('batchMaxReadings');
+    expect(closestName('mqt', names)).toBe('mqtt');
+  });
+
+  it('suggests nothing for a name that is not close to any', () => {
+    expect(closestName('colour', names)).toBeUndefined();
+    expect(closestName('serialPorts', names)).toBeUndefined();
+    // Names of six letters or fewer allow one: `colour` is two from `cloud`.
+    expect(closestName('colour', ['cloud'])).toBeUndefined();
+    expect(closestName('http', names)).toBeUndefined();
+    expect(closestName('anything', [])).toBeUndefined();
+  });
+});
+
+describe('configIssue', () => {
+  const Config = z.strictObject({
+    gatewayId: z.string(),
+    cloud: z.strictObject({ url: z.string(), batchMaxReadings: z.number().default(5000) }),
+    serial: z.array(z.strictObject({ path: z.string(), baudRate: z.number().default(9600) })).default([]),
+    nodes: z.record(z.string(), z.strictObject({ secret: z.string().optional(), kind: z.string().default('sensor') })).default({}),
+    retries: z.number().optional(),
+  });
+  const issue = (input: unknown) => configIssue(Config.safeParse(input, CONFIG_PARSE).error!, Config);
+  const base = { gatewayId: 'gw-1', cloud: { url: 'http://x' } };
+
+  it('names a misspelt setting and the one it likely meant, at any depth', () => {
+    expect(issue({ ...base, gatewayid: 'gw-1' })).toBe('gatewayid: is not a setting; did you mean gatewayId?');
+    expect(issue({ ...base, cloud: { url: 'http://x', batchMaxReading: 10 } })).toBe('cloud.batchMaxReading: is not a setting; did you mean batchMaxReadings?');
+    expect(issue({ ...base, serial: [{ path: '/dev/ttyUSB0', baudrate: 9600 }] })).toBe('serial.0.baudrate: is not a setting; did you mean baudRate?');
+    expect(issue({ ...base, nodes: { 'soil-01': { knd: 'valve' } } })).toBe('nodes.soil-01.knd: is not a setting; did you mean kind?');
+  });
+
+  it('names an unknown setting alone when none is close', () => {
+    expect(issue({ ...base, colour: 'green' })).toBe('colour: is not a setting');
+  });
+
+  it('says missing, or the type wanted, in plain words', () => {
+    expect(issue({ cloud: { url: 'http://x' } })).toBe('gatewayId: is missing');
+    expect(issue({ ...base, serial: {} })).toBe('serial: must be a list');
+    expect(issue({ ...base, retries: 'three' })).toBe('retries: must be a number');
+  });
+});
