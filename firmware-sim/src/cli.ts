@@ -10,10 +10,10 @@ Usage:
   ruong-sim --config farm.json [--speed N] [--seed N]
   ruong-sim --help
 
-The config names zones, serial sensor nodes (each on a socat pty pair made in ptyDir, or on a given
-path) and MQTT sensor nodes (broker URL, id and secret), the report interval in field seconds and
-fault rates. --speed N runs field time N times faster than wall time; the same --seed gives the
-same weather and readings.
+The config names zones, serial sensor nodes (each on a socat pty pair made in ptyDir, created if
+missing, or on a given path) and MQTT sensor nodes (broker URL, id and secret), the report interval
+in field seconds and fault rates. --speed N runs field time N times faster than wall time; the same
+--seed gives the same weather and readings.
 `;
 
 function fail(message: string): never {
