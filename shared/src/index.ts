@@ -1,6 +1,7 @@
 export * from './accounts.ts';
 export * from './alerts.ts';
 export * from './api-error.ts';
+export * from './closest-name.ts';
 export * from './config-issue.ts';
 export * from './commands.ts';
 export * from './ingest.ts';
