@@ -151,6 +151,21 @@ describe('InfluxDB permissions', () => {
     );
   });
 
+  it('reports credentials InfluxDB refuses, and a user without read rights, as the store being down', async () => {
+    const admin = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'guarded'), username: 'admin', password: 'admin-pass' }, pino({ level: 'silent' }));
+    await expect(admin.ping()).resolves.toBeUndefined();
+    await admin.close();
+    // /ping itself answers anyone: these were reported healthy while every batch was refused.
+    const as = async (username: string, password: string) => {
+      const store = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'guarded'), manageSchema: false, username, password }, pino({ level: 'silent' }));
+      const pinged = await store.ping().then(() => 'ok', (err: Error) => err.message);
+      await store.close();
+      return pinged;
+    };
+    expect(await as('admin', 'wrong-pass')).toBe(`InfluxDB at ${influxd.url} answers, but will not let the cloud read "guarded"."raw": 401: authorization failed`);
+    expect(await as('farmer', 'farmer-pass')).toMatch(/will not let the cloud read "guarded"\."raw": 403: .*requires READ on guarded$/);
+  });
+
   it('works with a user that has the rights', async () => {
     const store = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'open'), username: 'admin', password: 'admin-pass' }, pino({ level: 'silent' }));
     await store.write([reading('soil-a', 0)]);

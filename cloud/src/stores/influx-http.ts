@@ -80,10 +80,12 @@ export class InfluxHttp {
   }
 }
 
+/** An InfluxDB error as one line: the status and the server's words (1.x says `error`, 2.x and 3.x `message`). */
 export function errorText(err: unknown): string {
   if (err instanceof HttpError) {
     try {
-      return `${err.statusCode}: ${(JSON.parse(err.body ?? '') as { error?: string }).error ?? err.body}`;
+      const body = JSON.parse(err.body ?? '') as { error?: string; message?: string };
+      return `${err.statusCode}: ${body.error ?? body.message ?? err.body}`;
     } catch {
       return `${err.statusCode}: ${err.body ?? err.message}`;
     }

@@ -129,6 +129,14 @@ export class InfluxTelemetryStore implements TelemetryStore {
     } catch (err) {
       throw new Error(`InfluxDB at ${this.#options.url} does not answer: ${errorText(err)}`);
     }
+    // /ping asks for no credentials. Reading the last second of raw data checks them, the database and
+    // its retention policy the way every read does; a changed password then shows here, not only as 503s.
+    const from = `"${this.#http.database}".${this.#rawPolicy()}`;
+    try {
+      await this.#http.query(`SELECT value FROM ${from}."${MEASUREMENT}" WHERE time > now() - 1s LIMIT 1`);
+    } catch (err) {
+      throw new Error(`InfluxDB at ${this.#options.url} answers, but will not let the cloud read ${from}: ${errorText(err)}`);
+    }
   }
 
   async close(): Promise<void> {
