@@ -28,12 +28,13 @@ export const GatewayConfig = z
       })
       .prefault({}),
     serial: z.array(z.strictObject({ path: z.string().min(1), baudRate: z.number().int().positive().default(9600) })).default([]),
+    // `mode` may be left out, as the docs give it: `"mqtt": {"port": 1884}` is the embedded broker moved.
     mqtt: z
-      .discriminatedUnion('mode', [
+      .preprocess((v) => (v !== null && typeof v === 'object' && !('mode' in v) ? { mode: 'embedded', ...v } : v), z.discriminatedUnion('mode', [
         z.strictObject({ mode: z.literal('embedded'), host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65_535).default(1883) }),
         z.strictObject({ mode: z.literal('client'), url: z.url({ protocol: /^mqtts?$/, error: 'must be an mqtt:// or mqtts:// URL' }), username: z.string().optional(), password: z.string().optional() }),
         z.strictObject({ mode: z.literal('off') }),
-      ])
+      ]))
       .default({ mode: 'embedded', host: '0.0.0.0', port: 1883 }),
     /** The nodes this gateway serves; MQTT nodes log in to the embedded broker with their secret. */
     nodes: z.record(NodeId, z.strictObject({ secret: Secret.optional(), kind: z.enum(['sensor', 'valve']).default('sensor') })).default({}),
@@ -68,7 +69,7 @@ const ENV_OVERRIDES: [string, (c: Record<string, any>, v: string) => void][] = [
   ['RUONG_GATEWAY_DATA_DIR', (c, v) => (c.dataDir = v)],
   ['RUONG_CLOUD_URL', (c, v) => ((c.cloud ??= {}).url = v)],
   ['RUONG_GATEWAY_TOKEN', (c, v) => ((c.cloud ??= {}).token = v)],
-  ['RUONG_MQTT_PORT', (c, v) => ((c.mqtt ??= { mode: 'embedded' }).port = Number(v))],
+  ['RUONG_MQTT_PORT', (c, v) => ((c.mqtt ??= {}).port = Number(v))],
   ['RUONG_LOG_LEVEL', (c, v) => (c.logLevel = v)],
 ];
 

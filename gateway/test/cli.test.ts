@@ -38,6 +38,7 @@ describe('ruong-gateway command line', () => {
     ['a missing gateway id', JSON.stringify({ cloud: { url: 'http://x', token: 'abcdefgh' } }), /: gatewayId: is missing$/m],
     ['a number written as text', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReadings: '100' } }), /cloud\.batchMaxReadings: must be a number$/m],
     ['a misspelt setting', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh', batchMaxReading: 10 } }), /cloud\.batchMaxReading: is not a setting; did you mean batchMaxReadings\?$/m],
+    ['a broker mode that does not exist', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, mqtt: { mode: 'embeded', port: 1884 } }), /: mqtt\.mode: must be one of embedded, client, off; did you mean embedded\?$/m],
     ['a setting that does not exist', JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, seriall: [] }), /: seriall: is not a setting; did you mean serial\?$/m],
   ])('refuses %s with one clear line and a non-zero exit', (_what, content, message) => {
     const dir = tempDir('cli');
@@ -57,6 +58,13 @@ describe('ruong-gateway command line', () => {
     const r = run(['--config', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^ruong-gateway: dataDir .*not-a-folder\/data: cannot keep the outbox there: ENOTDIR: not a directory, mkdir .*\n$/);
+  });
+
+  it('moves the embedded broker with a port alone, as the advice for a taken port 1883 says', () => {
+    const file = join(tempDir('cli'), 'gateway.json');
+    writeFileSync(file, JSON.stringify({ gatewayId: 'gw-1', cloud: { url: 'http://x', token: 'abcdefgh' }, mqtt: { port: 1884 } }));
+    expect(loadGatewayConfig(file, {}).mqtt).toEqual({ mode: 'embedded', host: '0.0.0.0', port: 1884 });
+    expect(loadGatewayConfig(undefined, { RUONG_GATEWAY_ID: 'gw-1', RUONG_CLOUD_URL: 'http://x', RUONG_GATEWAY_TOKEN: 'abcdefgh', RUONG_MQTT_PORT: '1885' }).mqtt).toMatchObject({ mode: 'embedded', port: 1885 });
   });
 
   it('asks for --config when given neither a file nor a gateway in the environment', () => {

@@ -90,7 +90,7 @@ describe('sim MQTT nodes -> embedded aedes broker -> gateway -> cloud', () => {
     ).rejects.toThrow(ConfigError);
     await expect(
       startTestGateway({ mqtt: { mode: 'embedded', host: '127.0.0.1', port }, nodes: NODES, cloud: { url: cloud.url, token: 'unused-token' } }),
-    ).rejects.toThrow(/port \d+ is taken .*mqtt\.port.*mqtt\.mode/);
+    ).rejects.toThrow(/port (\d+) is taken .*mqtt\.port a free port \("mqtt": \{"port": 1884\}\), or use that broker \("mqtt": \{"mode": "client", "url": "mqtt:\/\/127\.0\.0\.1:\1"\}\)$/);
     squatter.close();
   });
 });

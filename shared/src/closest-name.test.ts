@@ -10,6 +10,9 @@ describe('closestName', () => {
     expect(closestName('batchMaxReading', names)).toBe('batchMaxReadings');
     expect(closestName('batchMaxReadngs', names)).toBe('batchMaxReadings');
     expect(closestName('mqt', names)).toBe('mqtt');
+    // Two neighbours swapped count as one slip, so short names are caught too.
+    expect(closestName('prot', ['port', 'host'])).toBe('port');
+    expect(closestName('seiral', names)).toBe('serial');
   });
 
   it('suggests nothing for a name that is not close to any', () => {

@@ -9,6 +9,9 @@ describe('configIssue', () => {
     serial: z.array(z.strictObject({ path: z.string(), baudRate: z.number().default(9600) })).default([]),
     nodes: z.record(z.string(), z.strictObject({ secret: z.string().optional(), kind: z.string().default('sensor') })).default({}),
     retries: z.number().optional(),
+    broker: z
+      .discriminatedUnion('mode', [z.strictObject({ mode: z.literal('embedded'), port: z.number().default(1883) }), z.strictObject({ mode: z.literal('client'), url: z.string() })])
+      .default({ mode: 'embedded', port: 1883 }),
   });
   const issue = (input: unknown) => configIssue(Config.safeParse(input, CONFIG_PARSE).error!, Config);
   const base = { gatewayId: 'gw-1', cloud: { url: 'http://x' } };
@@ -18,6 +21,14 @@ describe('configIssue', () => {
     expect(issue({ ...base, cloud: { url: 'http://x', batchMaxReading: 10 } })).toBe('cloud.batchMaxReading: is not a setting; did you mean batchMaxReadings?');
     expect(issue({ ...base, serial: [{ path: '/dev/ttyUSB0', baudrate: 9600 }] })).toBe('serial.0.baudrate: is not a setting; did you mean baudRate?');
     expect(issue({ ...base, nodes: { 'soil-01': { knd: 'valve' } } })).toBe('nodes.soil-01.knd: is not a setting; did you mean kind?');
+  });
+
+  it('looks through every form a setting may take, and names the values a mode takes', () => {
+    expect(issue({ ...base, broker: { mode: 'embedded', prot: 1884 } })).toBe('broker.prot: is not a setting; did you mean port?');
+    // A setting of another mode is not a misspelling of itself.
+    expect(issue({ ...base, broker: { mode: 'client', url: 'mqtt://x', port: 1884 } })).toBe('broker.port: is not a setting');
+    expect(issue({ ...base, broker: { mode: 'embeded' } })).toBe('broker.mode: must be one of embedded, client; did you mean embedded?');
+    expect(issue({ ...base, broker: { mode: 'bridge' } })).toBe('broker.mode: must be one of embedded, client');
   });
 
   it('names an unknown setting alone when none is close', () => {

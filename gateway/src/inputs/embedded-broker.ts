@@ -80,7 +80,7 @@ export class EmbeddedBroker {
           reject(
             new ConfigError(
               `MQTT port ${this.#options.port} is taken (another broker, such as Mosquitto, may be running): ` +
-                `set mqtt.port to a free port, or set mqtt.mode to "client" with mqtt.url to use that broker`,
+                `give mqtt.port a free port ("mqtt": {"port": 1884}), or use that broker ("mqtt": {"mode": "client", "url": "mqtt://127.0.0.1:${this.#options.port}"})`,
             ),
           );
         } else reject(err);
