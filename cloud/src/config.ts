@@ -40,7 +40,15 @@ export const CloudConfig = z.object({
     .default('true')
     .transform((v) => v === 'true')
     .describe('create the database and retention policies at start: true|false (default true)'),
-});
+  })
+  // InfluxDB takes one way to sign in: a token (2.x, 3.x) or a user and password (1.x). Either half of a
+  // pair alone, or both ways at once, would only show later as every batch refused.
+  .superRefine((c, ctx) => {
+    const refuse = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.RUONG_INFLUX_TOKEN !== undefined && c.RUONG_INFLUX_USERNAME !== undefined) refuse('RUONG_INFLUX_TOKEN', 'give a token (InfluxDB 2.x, 3.x) or RUONG_INFLUX_USERNAME and RUONG_INFLUX_PASSWORD (1.x), not both');
+    else if (c.RUONG_INFLUX_USERNAME !== undefined && c.RUONG_INFLUX_PASSWORD === undefined) refuse('RUONG_INFLUX_PASSWORD', 'is missing: RUONG_INFLUX_USERNAME is set');
+    else if (c.RUONG_INFLUX_PASSWORD !== undefined && c.RUONG_INFLUX_USERNAME === undefined) refuse('RUONG_INFLUX_USERNAME', 'is missing: RUONG_INFLUX_PASSWORD is set');
+  });
 export type CloudConfig = z.infer<typeof CloudConfig>;
 
 export const DEFAULT_PORT = 8080;

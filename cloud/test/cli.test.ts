@@ -101,6 +101,17 @@ describe('ruong-cloud settings', () => {
     expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_TELEMETRY_STOR: is not a setting; did you mean RUONG_TELEMETRY_STORE?\n' });
   });
 
+  it('takes one way to sign in to InfluxDB, whole', () => {
+    const influx = { RUONG_TELEMETRY_STORE: 'influxdb' };
+    expect(() => parseCloudConfig({ ...influx, RUONG_INFLUX_TOKEN: 't0k3n', RUONG_INFLUX_USERNAME: 'ruong', RUONG_INFLUX_PASSWORD: 'pw' })).toThrow(
+      'RUONG_INFLUX_TOKEN: give a token (InfluxDB 2.x, 3.x) or RUONG_INFLUX_USERNAME and RUONG_INFLUX_PASSWORD (1.x), not both',
+    );
+    expect(() => parseCloudConfig({ ...influx, RUONG_INFLUX_USERNAME: 'ruong' })).toThrow('RUONG_INFLUX_PASSWORD: is missing: RUONG_INFLUX_USERNAME is set');
+    expect(() => parseCloudConfig({ ...influx, RUONG_INFLUX_PASSWORD: 'pw' })).toThrow('RUONG_INFLUX_USERNAME: is missing: RUONG_INFLUX_PASSWORD is set');
+    expect(parseCloudConfig({ ...influx, RUONG_INFLUX_USERNAME: 'ruong', RUONG_INFLUX_PASSWORD: 'pw' })).toMatchObject({ RUONG_INFLUX_USERNAME: 'ruong' });
+    expect(parseCloudConfig({ ...influx, RUONG_INFLUX_TOKEN: 't0k3n' })).toMatchObject({ RUONG_INFLUX_TOKEN: 't0k3n' });
+  });
+
   it("leaves the other programs' settings in the environment alone", () => {
     const others = { RUONG_GATEWAY_ID: 'gw-1', RUONG_GATEWAY_TOKEN: 'rgw_x', RUONG_CLOUD_URL: 'http://x', RUONG_MQTT_PORT: '1884', RUONG_SIM_SPEED: '60', RUONG_DEMO_PASSWORD: 'x' };
     expect(parseCloudConfig({ ...others, RUONG_PORT: '8081' })).toMatchObject({ RUONG_PORT: 8081, RUONG_TELEMETRY_STORE: 'sqlite' });
