@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './backoff.ts';
 import { SeqDedupe } from './dedupe.ts';
 
 describe('SeqDedupe', () => {
@@ -21,15 +20,5 @@ describe('SeqDedupe', () => {
     expect(d.firstTime('a', 2 ** 32 - 1)).toBe(true);
     expect(d.firstTime('a', 0)).toBe(true);
     expect(d.firstTime('a', 2 ** 32 - 1)).toBe(false);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('grows exponentially up to the maximum, with jitter below the ceiling', () => {
-    expect(backoffDelay(0, 1000, 60_000, () => 1)).toBe(1000);
-    expect(backoffDelay(3, 1000, 60_000, () => 1)).toBe(8000);
-    expect(backoffDelay(20, 1000, 60_000, () => 1)).toBe(60_000);
-    expect(backoffDelay(3, 1000, 60_000, () => 0.5)).toBe(4000);
-    expect(backoffDelay(3, 1000, 60_000, () => 0)).toBe(500);
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
-export type PostAnswer = { status: number; text: string };
+/** The answer's status and body, and its `Retry-After` header when it has one. */
+export type PostAnswer = { status: number; text: string; retryAfter?: string | undefined };
 
 /**
  * POSTs `body` and reads the whole answer, over node:http(s) and its keep-alive agent. Not fetch: under
@@ -16,7 +17,7 @@ export async function post(url: URL, body: Buffer, headers: Record<string, strin
     const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, signal }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }));
       res.on('error', reject);
     });
     req.on('error', reject);

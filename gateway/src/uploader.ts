@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay, retryAfterMs } from './backoff.ts';
 import { post } from './http-post.ts';
 import type { Outbox } from './outbox.ts';
 import { OutboxBatch } from './outbox-batch.ts';
@@ -45,9 +45,12 @@ const NO_LINKS: UploaderLinks = { pendingAcks: () => [], acksDelivered: () => {}
 /** What the cloud's answer means for the batch. */
 class UploadError extends Error {
   readonly kind: 'retry' | 'too_large' | 'invalid';
-  constructor(kind: UploadError['kind'], message: string) {
+  /** How long the cloud asked us to wait (`Retry-After`), if it did. */
+  readonly retryAfterMs: number | undefined;
+  constructor(kind: UploadError['kind'], message: string, retryAfterMs?: number) {
     super(message);
     this.kind = kind;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -142,7 +145,10 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
           this.#log.error({ batchId: batch.batchId, readings: moved, err: e.message }, 'cloud refused the batch as invalid; kept aside in the outbox quarantine');
           continue;
         }
-        const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
+        // At least as long as the cloud asked (a store down, a rate limit), up to retryMaxMs, with a
+        // fifth of jitter so gateways told the same wait do not all come back at once.
+        const asked = e instanceof UploadError && e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs * (1 + Math.random() / 5), this.#options.retryMaxMs) : 0;
+        const delay = Math.round(Math.max(backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs), asked));
         // The follower stays in flight, but is written afresh after the wait: the acks and the health it
         // was written with would be old by then, and the cloud keeps the health a batch brings.
         this.#follower = undefined;
@@ -192,7 +198,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     const answer = post(new URL('/api/v1/ingest', this.#options.url), gz, headers, AbortSignal.any([AbortSignal.timeout(this.#options.requestTimeoutMs), this.#abort.signal]));
     // More than this batch waiting: the next one is formed meanwhile, once this request has left.
     if (this.#outbox.backlog().depth > batch.size) setImmediate(() => this.#formFollower(batch));
-    const { status, text } = await answer;
+    const { status, text, retryAfter } = await answer;
     if (status === 200) {
       const reply = IngestReply.safeParse(JSON.parse(text));
       if (!reply.success) throw new UploadError('retry', `cloud answered 200 with an unexpected body: ${text.slice(0, 200)}`);
@@ -204,7 +210,7 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
     if (status === 413) throw new UploadError('too_large', text.slice(0, 300));
     if (status === 400) throw new UploadError('invalid', text.slice(0, 1000));
     if (status === 401 || status === 403) throw new UploadError('retry', `cloud refused the gateway token (${status}); check cloud.token`);
-    throw new UploadError('retry', `cloud answered ${status}: ${text.slice(0, 300)}`);
+    throw new UploadError('retry', `cloud answered ${status}: ${text.slice(0, 300)}`, retryAfterMs(retryAfter, Date.now()));
   }
 
   /**

@@ -19,6 +19,8 @@ async function heldCloud() {
   const held: (() => void)[] = [];
   const cloud = {
     batches,
+    /** When each request arrived (performance.now()). */
+    arrivals: [] as number[],
     hold: true,
     /** How many of the next requests are answered 503, as a cloud whose store is down does. */
     failNext: 0,
@@ -43,6 +45,7 @@ async function heldCloud() {
     req.on('end', () => {
       const batch = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) as IngestBatch;
       batches.push(batch);
+      cloud.arrivals.push(performance.now());
       const reply = cloud.failNext > 0 ? (cloud.failNext--, unavailable(res)) : answer(res, batch);
       if (cloud.hold) held.push(reply);
       else reply();
@@ -62,8 +65,8 @@ function outboxOf25(file: string): Outbox {
   return outbox;
 }
 
-function uploaderFor(outbox: Outbox, url: string): Uploader {
-  const options = { url, token: 't', batchMaxReadings: 10, batchMaxAgeMs: 0, requestTimeoutMs: 5000, retryMinMs: 10, retryMaxMs: 50, heartbeatMs: 60_000 };
+function uploaderFor(outbox: Outbox, url: string, retryMaxMs = 50): Uploader {
+  const options = { url, token: 't', batchMaxReadings: 10, batchMaxAgeMs: 0, requestTimeoutMs: 5000, retryMinMs: 10, retryMaxMs, heartbeatMs: 60_000 };
   // Health as the gateway reports it: what has left so far.
   const uploader: Uploader = new Uploader(outbox, options, pino({ level: 'silent' }), () => ({ ...HEALTH, readingsOut: uploader.readingsOut }));
   return uploader;
@@ -144,6 +147,25 @@ describe('Uploader', () => {
     expect(cloud.batches.map((b) => b.batchId).slice(0, 2)).toEqual([first, follower]);
     expect(new Set(cloud.batches.map((b) => b.batchId)).size).toBe(cloud.batches.length);
     expect(cloud.batches.flatMap((b) => b.readings.map((r) => r.value))).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+
+  it("waits as long as the cloud's Retry-After asks before sending a refused batch again", async () => {
+    const cloud = await heldCloud();
+    cleanups.push(() => cloud.close());
+    const outbox = outboxOf25(join(tempDir('uploader'), 'outbox.db'));
+    // Its own backoff would come back after 10 to 20 ms; the cloud asks for 1 s (503, Retry-After: 1).
+    const uploader = uploaderFor(outbox, cloud.url, 5_000);
+    cleanups.push(async () => {
+      await uploader.stop();
+      outbox.close();
+    });
+    cloud.failNext = 1;
+    cloud.release();
+    uploader.start();
+    await waitUntil('every reading has left the outbox', () => outbox.backlog().depth === 0, { events: [[uploader, 'uploaded']], timeoutMs: 10_000 });
+    expect(cloud.batches[1]!.batchId).toBe(cloud.batches[0]!.batchId);
+    expect(cloud.arrivals[1]! - cloud.arrivals[0]!).toBeGreaterThanOrEqual(1000);
+    expect(cloud.arrivals[1]! - cloud.arrivals[0]!).toBeLessThan(1000 * 1.2 + 500);
   });
 
   it('writes the follower afresh after a failed upload, so the health it brings is not older than the wait', async () => {
