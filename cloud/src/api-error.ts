@@ -14,6 +14,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   store_unavailable: 503,
 };
 
+/** How long a client should wait before trying again when the telemetry store is unavailable. */
+export const STORE_RETRY_AFTER_SEC = 5;
+
 /** The one error type of the API: a stable code, a message for people, and optional issues. */
 export class ApiError extends Error {
   readonly code: ErrorCode;

@@ -2,9 +2,13 @@ import type { ApiErrorBody } from '@ruong/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { ApiError } from './api-error.ts';
+import { ApiError, STORE_RETRY_AFTER_SEC } from './api-error.ts';
+import { StoreUnavailable } from './stores/telemetry-store.ts';
 
-/** Renders every error as `{"error": {code, message, issues?, requestId}}`; unknown errors are 500s, logged with their cause. */
+/**
+ * Renders every error as `{"error": {code, message, issues?, requestId}}`; a store that is unavailable is a
+ * 503 with Retry-After; unknown errors are 500s, logged with their cause.
+ */
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
@@ -12,7 +16,11 @@ export function errorHandler(log: Logger) {
     if (err instanceof ApiError) apiError = err;
     else if (err instanceof HTTPException && err.status === 413) apiError = new ApiError('payload_too_large', err.message || 'request body is too large');
     else if (err instanceof HTTPException && err.status < 500) apiError = new ApiError('bad_request', err.message || 'bad request');
-    else {
+    else if (err instanceof StoreUnavailable) {
+      // Not the cloud's fault, and not a stack trace's worth: the reason and when to try again.
+      log.warn({ err: err.message, requestId, path: c.req.path }, 'telemetry store unavailable');
+      apiError = new ApiError('store_unavailable', `telemetry store is unavailable: ${err.message}`, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } });
+    } else {
       log.error({ err, requestId, path: c.req.path }, 'unhandled error');
       apiError = new ApiError('internal', 'internal error');
     }

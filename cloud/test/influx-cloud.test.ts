@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { influxOptions, startInfluxd, type Influxd } from './influxd.ts';
-import { startTestCloud, type TestCloud } from './test-cloud.ts';
+import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
 import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
 import pino from 'pino';
 
@@ -110,6 +110,16 @@ describe('cloud configured for InfluxDB', () => {
     const health = await fetch(`${cloud.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'degraded', telemetryStore: { kind: 'influxdb', ok: false } });
+    // Reads say the same, with when to try again, rather than "internal error".
+    for (const path of ['/api/v1/nodes', `/api/v1/readings?node=soil-i3&metric=soil_moisture&from=${T0}`]) {
+      const read = await fetch(`${cloud.url}${path}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(read.status).toBe(503);
+      expect(read.headers.get('retry-after')).toBe('5');
+      expect(((await read.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: 'store_unavailable',
+        message: expect.stringMatching(new RegExp(`^telemetry store is unavailable: InfluxDB at ${influxd.url}: .*ECONNREFUSED`)),
+      });
+    }
 
     await influxd.start();
     const accepted = await post(batch);

@@ -1,14 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { IngestBatch, IngestReply, parseIngestBatch, scanIngestBatch, toIssues, type ReadingSource } from '@ruong/shared';
-import { ApiError } from '../api-error.ts';
+import { ApiError, STORE_RETRY_AFTER_SEC } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requireGateway } from '../auth.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { inflatedBody } from '../request-body.ts';
 import { errorResponses, json } from './responses.ts';
-
-/** How long a gateway should wait before retrying when the telemetry store is down. */
-const RETRY_AFTER_SEC = 5;
 
 export function registerIngest(app: CloudApp, deps: CloudDeps): void {
   const route = createRoute({
@@ -55,7 +52,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
       countBatch({ result: 'store_unavailable' });
       deps.log.warn({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
       throw new ApiError('store_unavailable', `telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, {
-        headers: { 'Retry-After': String(RETRY_AFTER_SEC) },
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) },
         cause: err,
       });
     }

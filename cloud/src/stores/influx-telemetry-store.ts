@@ -1,3 +1,4 @@
+import { HttpError } from '@influxdata/influxdb-client';
 import type { Reading, ReadingSource, Series } from '@ruong/shared';
 import { metricUnit } from '@ruong/shared';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection
 import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, hoursTouched, ROLLUP_MEASUREMENT, type HoursTouched } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
-import type { LatestValue, SeriesQuery, TelemetryStore } from './telemetry-store.ts';
+import { StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
 
 export const MEASUREMENT = 'readings';
 /**
@@ -100,6 +101,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async query(q: SeriesQuery): Promise<Series[]> {
+    return this.#reading(() => this.#query(q));
+  }
+
+  async #query(q: SeriesQuery): Promise<Series[]> {
     const where = [`time >= ${Math.trunc(q.from)}ms`, `time < ${Math.trunc(q.to)}ms`];
     if (q.nodes?.length) where.push(`(${q.nodes.map((n) => `node = ${quote(n)}`).join(' OR ')})`);
     if (q.metrics?.length) where.push(`(${q.metrics.map((m) => `metric = ${quote(m)}`).join(' OR ')})`);
@@ -118,6 +123,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async latest(nodes?: readonly string[]): Promise<LatestValue[]> {
+    return this.#reading(() => this.#latest(nodes));
+  }
+
+  async #latest(nodes?: readonly string[]): Promise<LatestValue[]> {
     const filter = nodes?.length ? `WHERE (${nodes.map((n) => `node = ${quote(n)}`).join(' OR ')})` : '';
     const [result] = await this.#http.query(`SELECT last(value) AS value FROM ${this.#rawPolicy()}."${MEASUREMENT}" ${filter} GROUP BY node, metric`);
     return toSeries([result ?? {}]).map((s) => ({ node: s.node, metric: s.metric, ts: s.points[0]![0], value: s.points[0]![1] }));
@@ -141,6 +150,19 @@ export class InfluxTelemetryStore implements TelemetryStore {
 
   async close(): Promise<void> {
     await this.rollups.stop();
+  }
+
+  /**
+   * Runs a read; a failure is the store being unavailable (503), except a query InfluxDB answers 400:
+   * one it cannot run is the cloud's own fault.
+   */
+  async #reading<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 400) throw err;
+      throw new StoreUnavailable(`InfluxDB at ${this.#options.url}: ${errorText(err)}`, { cause: err });
+    }
   }
 
   #rawPolicy(): string {

@@ -13,6 +13,9 @@ export type SeriesQuery = {
 
 export type LatestValue = { node: string; metric: string; value: number; ts: number };
 
+/** The store is down, too slow, or refuses the cloud: the same request may well succeed later (503). */
+export class StoreUnavailable extends Error {}
+
 /**
  * Where telemetry lives. Writing is idempotent by (node, metric, ts): the same reading written twice
  * is one point, the later value winning, exactly as InfluxDB treats series + timestamp.
