@@ -145,6 +145,43 @@ describe('cloud configured for InfluxDB', () => {
   });
 });
 
+describe('cloud started before InfluxDB', () => {
+  it('runs meanwhile, answering 503, and prepares the database once InfluxDB answers', async () => {
+    const influxd = await startInfluxd();
+    await influxd.stop();
+    const cloud = await startTestCloud({ env: influxEnv(influxd.url, 'latecomer') });
+    try {
+      const token = await cloud.registerGateway('gw-late');
+      const post = () =>
+        fetch(`${cloud.url}/api/v1/ingest`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ batchId: 'late-1', readings: [reading('soil-late', 0)] }),
+        });
+      const refused = await post();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      const health = (await (await fetch(`${cloud.url}/healthz`)).json()) as { telemetryStore: { error: string } };
+      expect(health.telemetryStore.error).toMatch(/^InfluxDB does not answer, so database "latecomer" cannot be prepared yet: .*ECONNREFUSED/);
+
+      await influxd.start();
+      // Prepared within one retry (5 s) of InfluxDB answering.
+      let health2 = 0;
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline && health2 !== 200; ) {
+        health2 = (await fetch(`${cloud.url}/healthz`)).status;
+        if (health2 !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(health2).toBe(200);
+      expect((await post()).status).toBe(200);
+      const stored = await influxd.query(`SELECT value FROM raw.readings WHERE node = 'soil-late'`, 'latecomer');
+      expect((stored as { results: { series: { values: unknown }[] }[] }).results[0]!.series[0]!.values).toEqual([[T0, 20]]);
+    } finally {
+      await cloud.stop();
+      await influxd.dispose();
+    }
+  }, 40_000);
+});
+
 describe('InfluxDB permissions', () => {
   let influxd: Influxd;
   beforeAll(async () => {

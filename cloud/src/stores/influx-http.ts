@@ -1,4 +1,4 @@
-import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB, RequestTimedOutError, type Transport } from '@influxdata/influxdb-client';
 
 export type InfluxConnection = {
   url: string;
@@ -91,6 +91,12 @@ export function errorText(err: unknown): string {
     }
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether a request failed for want of a server that answers (down, unreachable, too slow, failing), not a refusal. */
+export function isUnreachable(err: unknown): boolean {
+  if (err instanceof HttpError) return err.statusCode >= 500;
+  return err instanceof RequestTimedOutError || typeof (err as NodeJS.ErrnoException).code === 'string';
 }
 
 /** A literal for InfluxQL: single-quoted, quotes escaped. */

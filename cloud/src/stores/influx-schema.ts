@@ -1,10 +1,12 @@
-import { errorText, type InfluxHttp } from './influx-http.ts';
+import { errorText, isUnreachable, type InfluxHttp } from './influx-http.ts';
+import { StoreUnavailable } from './telemetry-store.ts';
 
 export type RetentionPlan = { raw: { name: string; duration: string }; rollup: { name: string; duration: string } };
 
 /**
  * Creates the database and the two retention policies (raw, the default; hourly rollups, kept longer),
- * or brings their durations in line with the settings. Says which permission is missing when it may not.
+ * or brings their durations in line with the settings. Says which permission is missing when it may not;
+ * rejects with StoreUnavailable when InfluxDB does not answer.
  */
 export async function ensureInfluxSchema(http: InfluxHttp, plan: RetentionPlan, user: string | undefined): Promise<void> {
   const db = `"${http.database}"`;
@@ -24,6 +26,7 @@ export async function ensureInfluxSchema(http: InfluxHttp, plan: RetentionPlan, 
     }
   } catch (err) {
     const message = errorText(err).replace(/\s+/g, ' ');
+    if (isUnreachable(err)) throw new StoreUnavailable(`InfluxDB does not answer, so database ${db} cannot be prepared yet: ${message}`, { cause: err });
     if (/authoriz|privilege|401|403/i.test(message)) {
       throw new Error(
         `InfluxDB ${user ? `user "${user}"` : 'token'} may not manage database ${db} (${message}); ` +

@@ -6,6 +6,7 @@ import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection
 import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, hoursTouched, ROLLUP_MEASUREMENT, type HoursTouched } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
+import { STORE_RETRY_AFTER_SEC } from '../api-error.ts';
 import { StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
 
 export const MEASUREMENT = 'readings';
@@ -16,6 +17,8 @@ export const MEASUREMENT = 'readings';
  * pays while its cores would otherwise idle.
  */
 const PART_READINGS = 2500;
+/** How often the database is prepared again while InfluxDB does not answer: the Retry-After gateways get. */
+const PREPARE_RETRY_SEC = STORE_RETRY_AFTER_SEC;
 
 export type InfluxStoreOptions = InfluxConnection & {
   retention: RetentionPlan;
@@ -40,6 +43,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
   readonly #log: Logger;
   readonly rollups: InfluxRollups;
   #batchesInFlight = 0;
+  /** Why the store cannot be used yet: its database could not be prepared (InfluxDB did not answer). */
+  #unprepared: string | undefined;
+  #prepareAgain: NodeJS.Timeout | undefined;
   /** Points InfluxDB refused for good (type conflicts, beyond retention): logged and counted, not retried. */
   refusedWrites = 0;
 
@@ -50,14 +56,47 @@ export class InfluxTelemetryStore implements TelemetryStore {
     this.rollups = new InfluxRollups(this.#http, options.retention, log);
   }
 
+  /**
+   * Opens the store, preparing the database when it manages it. A refusal (missing rights) stops the
+   * cloud; an InfluxDB that does not answer yet (it starts slower after a power cut) does not: the store
+   * answers StoreUnavailable (503) and prepares the database once InfluxDB answers.
+   */
   static async open(options: InfluxStoreOptions, log: Logger): Promise<InfluxTelemetryStore> {
     const store = new InfluxTelemetryStore(options, log);
-    if (options.manageSchema) await ensureInfluxSchema(store.#http, options.retention, options.username);
+    if (options.manageSchema) {
+      try {
+        await ensureInfluxSchema(store.#http, options.retention, options.username);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailable)) throw err;
+        store.#notPrepared(err.message);
+      }
+    }
     store.rollups.start();
     return store;
   }
 
+  #notPrepared(reason: string): void {
+    if (reason !== this.#unprepared) this.#log.warn({ err: reason, retryInSec: PREPARE_RETRY_SEC }, 'InfluxDB database not prepared; ingest answers 503 until it is');
+    this.#unprepared = reason;
+    this.#prepareAgain = setTimeout(() => {
+      ensureInfluxSchema(this.#http, this.#options.retention, this.#options.username).then(
+        () => {
+          this.#unprepared = undefined;
+          this.#log.info({ database: this.#http.database }, 'InfluxDB database prepared');
+        },
+        // A refusal now (rights taken away meanwhile) also waits for someone to mend it.
+        (err: Error) => this.#notPrepared(err.message),
+      );
+    }, PREPARE_RETRY_SEC * 1000).unref();
+  }
+
+  /** Throws StoreUnavailable while the database is not prepared. */
+  #prepared(): void {
+    if (this.#unprepared !== undefined) throw new StoreUnavailable(this.#unprepared);
+  }
+
   async write(readings: readonly Reading[], source?: ReadingSource): Promise<void> {
+    this.#prepared();
     if (readings.length === 0) return;
     // Beside other batches in flight InfluxDB's cores are busy already: parts would only cost it more.
     const parts = this.#batchesInFlight > 0 ? 1 : Math.ceil(readings.length / PART_READINGS);
@@ -133,6 +172,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async ping(): Promise<void> {
+    this.#prepared();
     try {
       await this.#http.ping();
     } catch (err) {
@@ -149,6 +189,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#prepareAgain);
     await this.rollups.stop();
   }
 
@@ -157,6 +198,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
    * one it cannot run is the cloud's own fault.
    */
   async #reading<T>(read: () => Promise<T>): Promise<T> {
+    this.#prepared();
     try {
       return await read();
     } catch (err) {
