@@ -1,5 +1,6 @@
 import type { ErrorCode, Issue } from '@ruong/shared';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { STORE_RETRY_AFTER_SEC } from './stores/telemetry-store.ts';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
@@ -13,9 +14,6 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   internal: 500,
   store_unavailable: 503,
 };
-
-/** How long a client should wait before trying again when the telemetry store is unavailable. */
-export const STORE_RETRY_AFTER_SEC = 5;
 
 /** The one error type of the API: a stable code, a message for people, and optional issues. */
 export class ApiError extends Error {
@@ -33,4 +31,9 @@ export class ApiError extends Error {
   get status(): ContentfulStatusCode {
     return STATUS[this.code];
   }
+}
+
+/** 503 `store_unavailable`, with when to try again. */
+export function storeUnavailable(message: string, cause: unknown): ApiError {
+  return new ApiError('store_unavailable', message, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) }, cause });
 }

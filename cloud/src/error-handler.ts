@@ -2,7 +2,7 @@ import type { ApiErrorBody } from '@ruong/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { ApiError, STORE_RETRY_AFTER_SEC } from './api-error.ts';
+import { ApiError, storeUnavailable } from './api-error.ts';
 import { StoreUnavailable } from './stores/telemetry-store.ts';
 
 /**
@@ -19,7 +19,7 @@ export function errorHandler(log: Logger) {
     else if (err instanceof StoreUnavailable) {
       // Not the cloud's fault, and not a stack trace's worth: the reason and when to try again.
       log.warn({ err: err.message, requestId, path: c.req.path }, 'telemetry store unavailable');
-      apiError = new ApiError('store_unavailable', `telemetry store is unavailable: ${err.message}`, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } });
+      apiError = storeUnavailable(`telemetry store is unavailable: ${err.message}`, err);
     } else {
       log.error({ err, requestId, path: c.req.path }, 'unhandled error');
       apiError = new ApiError('internal', 'internal error');

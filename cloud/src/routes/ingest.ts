@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { IngestBatch, IngestReply, parseIngestBatch, scanIngestBatch, toIssues, type ReadingSource } from '@ruong/shared';
-import { ApiError, STORE_RETRY_AFTER_SEC } from '../api-error.ts';
+import { ApiError, storeUnavailable } from '../api-error.ts';
 import type { CloudApp, CloudDeps } from '../app-env.ts';
 import { requireGateway } from '../auth.ts';
 import { rateLimit } from '../rate-limit.ts';
@@ -51,10 +51,7 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     } catch (err) {
       countBatch({ result: 'store_unavailable' });
       deps.log.warn({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
-      throw new ApiError('store_unavailable', `telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, {
-        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) },
-        cause: err,
-      });
+      throw storeUnavailable(`telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, err);
     }
     const lastSeen = new Map<string, number>();
     for (const r of batch.readings) if ((lastSeen.get(r.node) ?? 0) < r.ts) lastSeen.set(r.node, r.ts);

@@ -6,8 +6,7 @@ import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection
 import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, hoursTouched, ROLLUP_MEASUREMENT, type HoursTouched } from './influx-rollups.ts';
 import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
-import { STORE_RETRY_AFTER_SEC } from '../api-error.ts';
-import { StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
+import { STORE_RETRY_AFTER_SEC, StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
 
 export const MEASUREMENT = 'readings';
 /**
@@ -17,8 +16,6 @@ export const MEASUREMENT = 'readings';
  * pays while its cores would otherwise idle.
  */
 const PART_READINGS = 2500;
-/** How often the database is prepared again while InfluxDB does not answer: the Retry-After gateways get. */
-const PREPARE_RETRY_SEC = STORE_RETRY_AFTER_SEC;
 
 export type InfluxStoreOptions = InfluxConnection & {
   retention: RetentionPlan;
@@ -76,7 +73,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   #notPrepared(reason: string): void {
-    if (reason !== this.#unprepared) this.#log.warn({ err: reason, retryInSec: PREPARE_RETRY_SEC }, 'InfluxDB database not prepared; ingest answers 503 until it is');
+    if (reason !== this.#unprepared) this.#log.warn({ err: reason, retryInSec: STORE_RETRY_AFTER_SEC }, 'InfluxDB database not prepared; ingest and reads answer 503 until it is');
     this.#unprepared = reason;
     this.#prepareAgain = setTimeout(() => {
       ensureInfluxSchema(this.#http, this.#options.retention, this.#options.username).then(
@@ -87,7 +84,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
         // A refusal now (rights taken away meanwhile) also waits for someone to mend it.
         (err: Error) => this.#notPrepared(err.message),
       );
-    }, PREPARE_RETRY_SEC * 1000).unref();
+    }, STORE_RETRY_AFTER_SEC * 1000).unref();
   }
 
   /** Throws StoreUnavailable while the database is not prepared. */

@@ -16,6 +16,9 @@ export type LatestValue = { node: string; metric: string; value: number; ts: num
 /** The store is down, too slow, or refuses the cloud: the same request may well succeed later (503). */
 export class StoreUnavailable extends Error {}
 
+/** How long to wait before trying an unavailable store again: the Retry-After clients get. */
+export const STORE_RETRY_AFTER_SEC = 5;
+
 /**
  * Where telemetry lives. Writing is idempotent by (node, metric, ts): the same reading written twice
  * is one point, the later value winning, exactly as InfluxDB treats series + timestamp.
