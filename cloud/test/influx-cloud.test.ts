@@ -161,6 +161,13 @@ describe('cloud started before InfluxDB', () => {
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
+      // A heartbeat (no readings) still reaches the cloud: the gateway is in contact, only storage waits.
+      const heartbeat = await fetch(`${cloud.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId: 'late-heartbeat', readings: [] }),
+      });
+      expect(heartbeat.status).toBe(200);
       const health = (await (await fetch(`${cloud.url}/healthz`)).json()) as { telemetryStore: { error: string } };
       expect(health.telemetryStore.error).toMatch(/^InfluxDB does not answer, so database "latecomer" cannot be prepared yet: .*ECONNREFUSED/);
 

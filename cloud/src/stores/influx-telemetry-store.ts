@@ -93,8 +93,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async write(readings: readonly Reading[], source?: ReadingSource): Promise<void> {
-    this.#prepared();
+    // A gateway's heartbeat (acks and health, no readings) goes through while InfluxDB is away.
     if (readings.length === 0) return;
+    this.#prepared();
     // Beside other batches in flight InfluxDB's cores are busy already: parts would only cost it more.
     const parts = this.#batchesInFlight > 0 ? 1 : Math.ceil(readings.length / PART_READINGS);
     this.#batchesInFlight++;
