@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { InfluxHttp, InfluxPartialWrite, errorText, quote, type InfluxConnection, type QueryResult } from './influx-http.ts';
 import { readingsToLineProtocol, sourceToLineProtocol } from './influx-line-protocol.ts';
 import { InfluxRollups, HOUR, hoursTouched, ROLLUP_MEASUREMENT, type HoursTouched } from './influx-rollups.ts';
-import { ensureInfluxSchema, type RetentionPlan } from './influx-schema.ts';
-import { STORE_RETRY_AFTER_SEC, StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
+import { InfluxSchemaKeeper } from './influx-schema-keeper.ts';
+import type { RetentionPlan } from './influx-schema.ts';
+import { StoreUnavailable, type LatestValue, type SeriesQuery, type TelemetryStore } from './telemetry-store.ts';
 
 export const MEASUREMENT = 'readings';
 /**
@@ -40,9 +41,8 @@ export class InfluxTelemetryStore implements TelemetryStore {
   readonly #log: Logger;
   readonly rollups: InfluxRollups;
   #batchesInFlight = 0;
-  /** Why the store cannot be used yet: its database could not be prepared (InfluxDB did not answer). */
-  #unprepared: string | undefined;
-  #prepareAgain: NodeJS.Timeout | undefined;
+  /** Present when the cloud manages the database and retention policies. */
+  readonly #schema: InfluxSchemaKeeper | undefined;
   /** Points InfluxDB refused for good (type conflicts, beyond retention): logged and counted, not retried. */
   refusedWrites = 0;
 
@@ -51,51 +51,21 @@ export class InfluxTelemetryStore implements TelemetryStore {
     this.#http = new InfluxHttp(options);
     this.#log = log;
     this.rollups = new InfluxRollups(this.#http, options.retention, log);
+    if (options.manageSchema) this.#schema = new InfluxSchemaKeeper(this.#http, options.retention, options.username, log);
   }
 
-  /**
-   * Opens the store, preparing the database when it manages it. A refusal (missing rights) stops the
-   * cloud; an InfluxDB that does not answer yet (it starts slower after a power cut) does not: the store
-   * answers StoreUnavailable (503) and prepares the database once InfluxDB answers.
-   */
+  /** Opens the store, preparing the database when it manages it (see InfluxSchemaKeeper). */
   static async open(options: InfluxStoreOptions, log: Logger): Promise<InfluxTelemetryStore> {
     const store = new InfluxTelemetryStore(options, log);
-    if (options.manageSchema) {
-      try {
-        await ensureInfluxSchema(store.#http, options.retention, options.username);
-      } catch (err) {
-        if (!(err instanceof StoreUnavailable)) throw err;
-        store.#notPrepared(err.message);
-      }
-    }
+    await store.#schema?.start();
     store.rollups.start();
     return store;
-  }
-
-  #notPrepared(reason: string): void {
-    if (reason !== this.#unprepared) this.#log.warn({ err: reason, retryInSec: STORE_RETRY_AFTER_SEC }, 'InfluxDB database not prepared; ingest and reads answer 503 until it is');
-    this.#unprepared = reason;
-    this.#prepareAgain = setTimeout(() => {
-      ensureInfluxSchema(this.#http, this.#options.retention, this.#options.username).then(
-        () => {
-          this.#unprepared = undefined;
-          this.#log.info({ database: this.#http.database }, 'InfluxDB database prepared');
-        },
-        // A refusal now (rights taken away meanwhile) also waits for someone to mend it.
-        (err: Error) => this.#notPrepared(err.message),
-      );
-    }, STORE_RETRY_AFTER_SEC * 1000).unref();
-  }
-
-  /** Throws StoreUnavailable while the database is not prepared. */
-  #prepared(): void {
-    if (this.#unprepared !== undefined) throw new StoreUnavailable(this.#unprepared);
   }
 
   async write(readings: readonly Reading[], source?: ReadingSource): Promise<void> {
     // A gateway's heartbeat (acks and health, no readings) goes through while InfluxDB is away.
     if (readings.length === 0) return;
-    this.#prepared();
+    this.#schema?.check();
     // Beside other batches in flight InfluxDB's cores are busy already: parts would only cost it more.
     const parts = this.#batchesInFlight > 0 ? 1 : Math.ceil(readings.length / PART_READINGS);
     this.#batchesInFlight++;
@@ -170,7 +140,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async ping(): Promise<void> {
-    this.#prepared();
+    this.#schema?.check();
     try {
       await this.#http.ping();
     } catch (err) {
@@ -187,7 +157,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.#prepareAgain);
+    this.#schema?.stop();
     await this.rollups.stop();
   }
 
@@ -196,7 +166,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
    * one it cannot run is the cloud's own fault.
    */
   async #reading<T>(read: () => Promise<T>): Promise<T> {
-    this.#prepared();
+    this.#schema?.check();
     try {
       return await read();
     } catch (err) {
