@@ -19,7 +19,7 @@ export function configIssue(error: z.ZodError, schema: z.ZodType): string {
     const values = (issue.options as unknown[]).map(String);
     const given = (issue.input as Record<string, unknown> | undefined)?.[String(issue.discriminator)];
     const meant = typeof given === 'string' ? closestName(given, values) : undefined;
-    return `${issue.path.join('.')}: must be one of ${values.join(', ')}${meant ? `; did you mean ${meant}?` : ''}`;
+    return `${issue.path.join('.')}: must be one of ${values.join(', ')}${didYouMean(meant)}`;
   }
   const [first] = toIssues(error);
   // zod's own words for these name its types ("expected string, received undefined").
@@ -34,8 +34,10 @@ export const CONFIG_PARSE = { reportInput: true } as const;
 
 /** The line for a setting no schema has: `name: is not a setting; did you mean …?` */
 export function notASetting(name: string, meant: string | undefined): string {
-  return `${name}: is not a setting${meant ? `; did you mean ${meant}?` : ''}`;
+  return `${name}: is not a setting${didYouMean(meant)}`;
 }
+
+const didYouMean = (meant: string | undefined) => (meant ? `; did you mean ${meant}?` : '');
 
 /** What a schema's def holds on the way down to an object's keys (zod 4 defs). */
 type Def = {
