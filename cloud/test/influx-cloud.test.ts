@@ -161,6 +161,9 @@ describe('cloud started before InfluxDB', () => {
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
+      // The gateway reached the cloud even though its readings wait: it is in contact, not offline.
+      const gateways = (await (await fetch(`${cloud.url}/api/v1/gateways`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { gateways: { id: string; lastContact: number | null }[] };
+      expect(gateways.gateways.find((g) => g.id === 'gw-late')!.lastContact).toBeGreaterThan(0);
       // A heartbeat (no readings) still reaches the cloud: the gateway is in contact, only storage waits.
       const heartbeat = await fetch(`${cloud.url}/api/v1/ingest`, {
         method: 'POST',
@@ -182,6 +185,44 @@ describe('cloud started before InfluxDB', () => {
       expect((await post()).status).toBe(200);
       const stored = await influxd.query(`SELECT value FROM raw.readings WHERE node = 'soil-late'`, 'latecomer');
       expect((stored as { results: { series: { values: unknown }[] }[] }).results[0]!.series[0]!.values).toEqual([[T0, 20]]);
+    } finally {
+      await cloud.stop();
+      await influxd.dispose();
+    }
+  }, 40_000);
+});
+
+describe('alerts while InfluxDB is down', () => {
+  it('still raises what needs no readings, and keeps the alerts made from readings as they were', async () => {
+    const influxd = await startInfluxd();
+    const cloud = await startTestCloud({ env: { ...influxEnv(influxd.url, 'alerting'), RUONG_ALERT_CHECK_SEC: '3600', RUONG_ALERT_OFFLINE_MIN: '10' } });
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+    const put = async (path: string, body: object) => expect((await fetch(`${cloud.url}${path}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) })).status).toBe(200);
+    const active = async () =>
+      ((await (await cloud.get('/api/v1/alerts')).json()) as { alerts: { kind: string; subject: string; state: string }[] }).alerts
+        .filter((a) => a.state !== 'cleared')
+        .map((a) => `${a.kind} ${a.subject}`)
+        .sort();
+    try {
+      await put('/api/v1/cooperatives/htx', { name: 'HTX' });
+      await put('/api/v1/farms/f1', { name: 'F1', cooperativeId: 'htx' });
+      await put('/api/v1/fields/f1-field', { farmId: 'f1', name: 'F1' });
+      await put('/api/v1/zones/f1-zone', { fieldId: 'f1-field', name: 'F1', sensors: ['f1-soil'] });
+      const token = await cloud.registerGateway('gw-alerting');
+      const now = Date.now();
+      const res = await fetch(`${cloud.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId: 'alerting-1', readings: [{ node: 'f1-soil', metric: 'battery_voltage', value: 3.3, ts: now }] }),
+      });
+      expect(res.status).toBe(200);
+      await cloud.monitor.check(now + 1000);
+      expect(await active()).toEqual(['battery_low f1-soil']);
+
+      await influxd.stop();
+      // Eleven minutes on, nothing heard: the gateway is offline, and the low battery is not known to be fixed.
+      await cloud.monitor.check(now + 11 * 60_000);
+      expect(await active()).toEqual(['battery_low f1-soil', 'gateway_offline gw-alerting']);
     } finally {
       await cloud.stop();
       await influxd.dispose();

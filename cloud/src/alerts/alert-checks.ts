@@ -6,6 +6,9 @@ import type { Condition } from './alert-store.ts';
 
 export type AlertLimits = { silentAfterMs: number; offlineAfterMs: number };
 
+/** The alerts made from nodes' latest readings: while the store of readings is down they can be neither raised nor cleared. */
+export const FROM_LATEST_READINGS: readonly AlertKind[] = ['battery_low', 'out_of_range'];
+
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /** A condition with its facts, and its detail in English made from them. */

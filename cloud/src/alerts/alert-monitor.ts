@@ -4,8 +4,8 @@ import type { Commands } from '../commands.ts';
 import { RegistryIndex } from '../registry-index.ts';
 import type { MetadataStore } from '../stores/metadata-store.ts';
 import type { SqliteIrrigationStore } from '../stores/sqlite-irrigation-store.ts';
-import type { TelemetryStore } from '../stores/telemetry-store.ts';
-import { alertConditions, type AlertLimits } from './alert-checks.ts';
+import { StoreUnavailable, type TelemetryStore } from '../stores/telemetry-store.ts';
+import { alertConditions, FROM_LATEST_READINGS, type AlertLimits } from './alert-checks.ts';
 import type { AlertStore } from './alert-store.ts';
 
 const FINISHED = new Set<Command['state']>(['done', 'failed', 'expired']);
@@ -45,8 +45,13 @@ export class AlertMonitor {
       const last = z.valve && commands.list({ node: z.valve, limit: 20 }).find((c) => FINISHED.has(c.state));
       if (z.valve && last) lastCommands.set(z.valve, last);
     }
-    const conditions = alertConditions({ registry, nodes: meta.listNodes(), gateways: meta.listGateways(), latest: await telemetry.latest(), lastCommands }, this.#limits, now);
-    const { opened, cleared } = alerts.reconcile(conditions, now);
+    // Gateways, silent sensors and valves are known without the store of readings: they are checked while it is down.
+    const latest = await telemetry.latest().catch((err: unknown) => {
+      if (err instanceof StoreUnavailable) return undefined;
+      throw err;
+    });
+    const conditions = alertConditions({ registry, nodes: meta.listNodes(), gateways: meta.listGateways(), latest: latest ?? [], lastCommands }, this.#limits, now);
+    const { opened, cleared } = alerts.reconcile(conditions, now, latest ? [] : FROM_LATEST_READINGS);
     for (const a of opened) log.warn({ alert: a.id, kind: a.kind, farm: a.farmId, subject: a.subject, detail: a.detail }, 'alert opened');
     for (const a of cleared) log.info({ alert: a.id, kind: a.kind, farm: a.farmId, subject: a.subject }, 'alert cleared');
   }

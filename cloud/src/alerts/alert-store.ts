@@ -42,7 +42,7 @@ export class AlertStore extends SqliteStore {
   }
 
   /** Opens alerts for new conditions, refreshes the detail of active ones, clears those whose condition is gone. */
-  reconcile(conditions: readonly Condition[], now: number): { opened: Alert[]; cleared: Alert[] } {
+  reconcile(conditions: readonly Condition[], now: number, unknown: readonly AlertKind[] = []): { opened: Alert[]; cleared: Alert[] } {
     return transaction(this.db, () => {
       const active = new Map(this.active().map((a) => [keyOf(a), a]));
       const opened: Alert[] = [];
@@ -57,7 +57,8 @@ export class AlertStore extends SqliteStore {
           .run(c.kind, c.farmId, c.subject, c.detail, JSON.stringify(c.n), c.value ?? null, now);
         opened.push(this.get(Number(lastInsertRowid))!);
       }
-      const cleared = [...active.values()];
+      // An alert of a kind that could not be checked this time stays as it is.
+      const cleared = [...active.values()].filter((a) => !unknown.includes(a.kind));
       for (const a of cleared) this.sql("UPDATE alerts SET state = 'cleared', cleared_at = ? WHERE id = ?").run(now, a.id);
       return { opened, cleared };
     });

@@ -49,6 +49,8 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     try {
       await deps.telemetry.write(batch.readings, source);
     } catch (err) {
+      // The gateway did reach the cloud: it stays online on the dashboard, its health showing the backlog.
+      deps.meta.recordContact(gateway, now, batch.health);
       countBatch({ result: 'store_unavailable' });
       deps.log.warn({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
       throw storeUnavailable(`telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, err);
