@@ -4,91 +4,37 @@
  * `RUONG_SCREENSHOTS` when set (`RUONG_SCREENSHOTS=docs/screenshots` refreshes the docs), else into the
  * test's temp dir, so a test run leaves the working tree as it found it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../gateway/test/helpers.ts';
-import { freePort } from './free-port.ts';
-
-const PASSWORD = 'mat-khau-demo-2026';
-const ADMIN_TOKEN = 'dashboard-test-admin-token-1';
-const SIZES = { phone: { width: 360, height: 800 }, laptop: { width: 1366, height: 768 } } as const;
-
-/** A whole-page screenshot from the top (the sticky header would otherwise land mid-page). */
-async function screenshot(page: Page, dir: string, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-}
+import { launchChromium, PASSWORD, screenshot, signedIn as signIn, SIZES, startPlatform, type Platform } from './test-platform.ts';
 
 describe('dashboard in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ruong-dashboard-'));
-  const shots = resolve(process.env.RUONG_SCREENSHOTS ?? join(dataDir, 'screenshots'));
-  let platform: ChildProcess;
+  let platform: Platform;
   let url: string;
+  let shots: string;
   let browser: Browser;
-  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
-  const asAdmin = async (method: string, path: string, body?: object) => {
-    const res = await fetch(`${url}${path}`, { method, headers: admin, ...(body && { body: JSON.stringify(body) }) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
+  const asAdmin = (method: string, path: string, body?: object) => platform.asAdmin(method, path, body);
+  const signedIn = (username: string, size?: keyof typeof SIZES, locale?: string, ready?: string) => signIn(browser, url, username, size, locale, ready);
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    platform = spawn(process.execPath, [join(import.meta.dirname, 'start.ts')], {
-      env: { ...process.env, RUONG_PORT: String(port), RUONG_DATA_DIR: dataDir, RUONG_ADMIN_TOKEN: ADMIN_TOKEN, RUONG_DEMO_PASSWORD: PASSWORD, RUONG_SIM_HISTORY_HOURS: '12', RUONG_SIM_HISTORY_SPEED: '2880', RUONG_ALERT_CHECK_SEC: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    platform.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    platform.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    await waitUntil('the platform runs', () => out.includes('Press Ctrl-C to stop.'), { timeoutMs: 40_000, events: [[platform.stdout!, 'data']] });
+    platform = await startPlatform({ RUONG_ALERT_CHECK_SEC: '1' });
+    url = platform.url;
+    shots = resolve(process.env.RUONG_SCREENSHOTS ?? join(platform.dataDir, 'screenshots'));
     // Another cooperative with its own farm and farmer, which the demo cooperative must never see.
     await asAdmin('PUT', '/api/v1/cooperatives/htx-khac', { name: 'HTX Khác' });
     await asAdmin('PUT', '/api/v1/farms/trai-khac', { name: 'Trại khác', cooperativeId: 'htx-khac' });
     await asAdmin('PUT', '/api/v1/users/nongdan-khac', { name: 'Nông dân khác', role: 'farmer', cooperativeId: 'htx-khac', farms: ['trai-khac'], password: PASSWORD });
-    // The half day of history has been replayed once the newest reading is recent.
-    await waitUntil(
-      'the simulated farm has caught up with the clock',
-      async () => {
-        const { nodes } = (await asAdmin('GET', '/api/v1/nodes')) as { nodes: { node: string; lastSeen: number }[] };
-        return nodes.length === 7 && nodes.every((n) => Date.now() - n.lastSeen < 60_000);
-      },
-      { timeoutMs: 60_000, pollMs: 500 },
-    );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     mkdirSync(shots, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (platform && platform.exitCode === null) {
-      const exited = once(platform, 'exit');
-      platform.kill('SIGINT');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await platform?.stop();
   }, 30_000);
-
-  /** A browser signed in as `username`, once `ready` shows (the zone cards, unless said otherwise). */
-  async function signedIn(username: string, size: keyof typeof SIZES = 'laptop', locale = 'vi-VN', ready = '[data-testid=zone-card]'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: SIZES[size], locale });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
-    await page.goto(url);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector(ready);
-    return { context, page };
-  }
 
   it('refuses a wrong password in the language the browser asks for, then signs in to live zones', async () => {
     for (const [size, viewport] of Object.entries(SIZES)) {

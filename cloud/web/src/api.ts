@@ -1,6 +1,6 @@
 import type { Issue } from '@ruong/shared';
 
-/** An answer of the API other than 2xx, with its stable code and, for 400, the issues by path. */
+/** An answer of the API other than 2xx, with its stable code and, for 400, the issues by path; or none (`unreachable`, status 0). */
 export class ApiFailure extends Error {
   readonly status: number;
   readonly code: string;
@@ -22,12 +22,18 @@ export function whenSignedOut(fn: () => void): void {
 
 /** JSON to and from the cloud's API, with the session cookie. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(path, {
-    method: init.method ?? 'GET',
-    credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
-    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      credentials: 'same-origin',
+      headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+  } catch (err) {
+    // fetch rejects only when no answer came: the phone has no signal, or the cloud is down.
+    throw new ApiFailure(0, 'unreachable', (err as Error).message);
+  }
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; issues?: Issue[] } };
   if (!res.ok) {

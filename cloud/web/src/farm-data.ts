@@ -1,5 +1,6 @@
 import { zoneNodes, type Alert, type Command, type Farm, type Field, type IrrigationRule, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { api, query } from './api.ts';
+import { isStoreDown } from './failure.ts';
 
 export type Gateway = { id: string; name: string; farmId?: string; lastContact: number | null };
 
@@ -17,7 +18,16 @@ export type ZoneView = {
   gateways: Gateway[];
 };
 
-export type FarmView = { farm: Farm; zones: ZoneView[]; alerts: Alert[]; nodes: NodeSummary[]; gateways: Gateway[] };
+export type FarmView = {
+  farm: Farm;
+  zones: ZoneView[];
+  alerts: Alert[];
+  nodes: NodeSummary[];
+  gateways: Gateway[];
+  /** The cloud's store of readings is down: no readings, but zones, valves, gateways and alerts as usual. */
+  readingsDown: boolean;
+  loadedAt: number;
+};
 
 const HOUR = 3_600_000;
 
@@ -59,27 +69,28 @@ export function runsOf(commands: readonly Command[]): { at: number; durationSec:
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 
-async function zoneView(zone: Zone, rules: IrrigationRule[], nodes: Map<string, NodeSummary>, gateways: Gateway[], now: number): Promise<ZoneView> {
+/** `nodes` is undefined while the store of readings is down: the zone shows without readings. */
+async function zoneView(zone: Zone, rules: IrrigationRule[], nodes: Map<string, NodeSummary> | undefined, gateways: Gateway[], now: number): Promise<ZoneView> {
   const [trendSeries, rainSeries, commands] = await Promise.all([
-    loadSeries({ node: zone.sensors, metric: 'soil_moisture', from: now - 6 * HOUR, every: '1h', agg: 'mean' }),
-    loadSeries({ node: zone.weather, metric: 'rainfall', from: now - 24 * HOUR, every: '1h', agg: 'sum' }),
-    zone.valve && nodes.has(zone.valve) ? loadCommands(zone.valve, 20) : Promise.resolve([]),
+    nodes ? loadSeries({ node: zone.sensors, metric: 'soil_moisture', from: now - 6 * HOUR, every: '1h', agg: 'mean' }) : [],
+    nodes ? loadSeries({ node: zone.weather, metric: 'rainfall', from: now - 24 * HOUR, every: '1h', agg: 'sum' }) : [],
+    zone.valve && (!nodes || nodes.has(zone.valve)) ? loadCommands(zone.valve, 20) : Promise.resolve([]),
   ]);
   const trends = trendSeries.filter((s) => s.points.length >= 2).map((s) => s.points.at(-1)![1] - s.points[0]![1]);
   const rainByNode = rainSeries.map((s) => s.points.reduce((sum, p) => sum + p[1], 0));
   const named = zoneNodes(zone);
-  const valveState = zone.valve ? nodes.get(zone.valve)?.latest.valve_state?.value : undefined;
-  const gatewayIds = new Set(named.map((n) => nodes.get(n)?.gateway).filter((g) => g !== undefined));
+  const valveState = zone.valve ? nodes?.get(zone.valve)?.latest.valve_state?.value : undefined;
+  const gatewayIds = new Set(named.map((n) => nodes?.get(n)?.gateway).filter((g) => g !== undefined));
   return {
     zone,
     rule: rules.find((r) => r.zoneId === zone.id),
-    moisture: mean(zone.sensors.map((n) => nodes.get(n)?.latest.soil_moisture?.value).filter((v) => v !== undefined)),
+    moisture: mean(zone.sensors.map((n) => nodes?.get(n)?.latest.soil_moisture?.value).filter((v) => v !== undefined)),
     trend: mean(trends),
     valveOpen: valveState === undefined ? undefined : valveState >= 0.5,
     lastRun: runsOf(commands).at(-1),
     rain24h: rainByNode.length ? Math.max(...rainByNode) : undefined,
     batteries: named.flatMap((n) => {
-      const v = nodes.get(n)?.latest.battery_voltage?.value;
+      const v = nodes?.get(n)?.latest.battery_voltage?.value;
       return v === undefined ? [] : [{ node: n, volts: v }];
     }),
     gateways: gateways.filter((g) => gatewayIds.has(g.id)),
@@ -91,12 +102,15 @@ export async function loadFarmView(farm: Farm): Promise<FarmView> {
   const [zones, rules, nodeList, { gateways }, { alerts }] = await Promise.all([
     loadZones(farm.id),
     loadRules(),
-    loadNodes(),
+    loadNodes().catch((err: unknown) => {
+      if (isStoreDown(err)) return undefined;
+      throw err;
+    }),
     api<{ gateways: Gateway[] }>('/api/v1/gateways'),
     api<{ alerts: Alert[] }>(`/api/v1/alerts?${query({ farm: farm.id, limit: 50 })}`),
   ]);
-  const nodes = new Map(nodeList.map((n) => [n.node, n]));
+  const nodes = nodeList && new Map(nodeList.map((n) => [n.node, n]));
   const views = await Promise.all(zones.map((z) => zoneView(z, rules, nodes, gateways, now)));
   const farmGateways = gateways.filter((g) => g.farmId === farm.id || views.some((v) => v.gateways.includes(g)));
-  return { farm, zones: views, alerts, nodes: nodeList, gateways: farmGateways };
+  return { farm, zones: views, alerts, nodes: nodeList ?? [], gateways: farmGateways, readingsDown: !nodeList, loadedAt: now };
 }

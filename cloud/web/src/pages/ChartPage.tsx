@@ -1,6 +1,7 @@
 import { metricName, metricSpec, metricUnit, zoneNodes, type Farm, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { loadCommands, loadNodes, loadSeries, loadZones, runsOf, type Gateway } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
 import { TimeChart, type Band } from '../components/TimeChart.tsx';
@@ -23,7 +24,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   const [nodes, setNodes] = useState<NodeSummary[]>([]);
   const [zones, setZones] = useState<Zone[]>();
   const [loaded, setLoaded] = useState<Loaded>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<unknown>();
   const rangeId = props.params.get('range') ?? '24h';
   const range = RANGES.find((r) => r.id === rangeId) ?? RANGES[1];
 
@@ -31,7 +32,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
   useEffect(() => {
     Promise.all([loadNodes(), loadZones(props.farm.id), api<{ gateways: Gateway[] }>('/api/v1/gateways')]).then(
       ([n, z, g]) => (setNodes(n), setZones(z), setGateways(g.gateways)),
-      (e: Error) => setError(e.message),
+      setError,
     );
   }, [props.farm.id]);
   // Any node of the farm: named by its zones, or reporting through its gateway.
@@ -55,14 +56,16 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
       marks ? loadSeries({ node: zone.weather, metric: 'rainfall', from, every: range.every, agg: 'sum' }) : Promise.resolve([]),
       marks && zone.valve ? loadCommands(zone.valve, 1000) : Promise.resolve([]),
     ]).then(
-      ([series, rain, commands]) =>
+      ([series, rain, commands]) => {
+        setError(undefined);
         setLoaded({
           key,
           series: series[0],
           rain: marks ? (rain[0]?.points ?? []) : undefined,
           runs: runsOf(commands).map((r) => ({ from: r.at, to: r.at + (r.durationSec ?? 60) * 1000 })).filter((r) => r.to >= from),
-        }),
-      (e: Error) => setError(e.message),
+        });
+      },
+      setError,
     );
   }, [node, metric, range.id, zones]);
 
@@ -98,7 +101,7 @@ export function ChartPage(props: { farm: Farm; params: URLSearchParams }) {
           ))}
         </div>
       </div>
-      {error && <p class="error">{t('error', { m: error })}</p>}
+      {error !== undefined && <p class="error">{failureText(error, t)}</p>}
       {loaded?.key !== key ? (
         <p class="muted">{t('loading')}</p>
       ) : !loaded.series || loaded.series.points.length === 0 ? (

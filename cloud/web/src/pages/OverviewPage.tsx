@@ -1,5 +1,6 @@
 import { LOW_BATTERY_V, type Farm } from '@ruong/shared';
 import { useState } from 'preact/hooks';
+import { failureText } from '../failure.ts';
 import { loadFarmView, type FarmView, type ZoneView } from '../farm-data.ts';
 import { formatAgo, formatNumber, formatTime } from '../format.ts';
 import { useI18n, type Translate } from '../i18n.ts';
@@ -12,14 +13,25 @@ const ONLINE_MS = 5 * 60_000;
 export function OverviewPage(props: { farm: Farm }) {
   const { t, lang } = useI18n();
   const [view, setView] = useState<FarmView>();
-  const [error, setError] = useState<string>();
-  const load = () => loadFarmView(props.farm).then((v) => (setView(v), setError(undefined)), (e: Error) => setError(e.message));
+  const [failure, setFailure] = useState<unknown>();
+  const load = () => loadFarmView(props.farm).then((v) => (setView(v), setFailure(undefined)), setFailure);
   usePolling(load, 10_000, [props.farm.id]);
-  if (!view) return <p class="muted">{error ? t('error', { m: error }) : t('loading')}</p>;
+  if (!view) return failure ? <p class="error">{failureText(failure, t)}</p> : <p class="muted">{t('loading')}</p>;
   const active = view.alerts.filter((a) => a.state !== 'cleared');
   const now = Date.now();
   return (
     <>
+      {/* What is on screen stays, but says how old it is: a farmer must not take it for now. */}
+      {failure !== undefined && (
+        <p class="notice" role="status" data-testid="not-updated">
+          {t('notUpdated', { t: formatTime(view.loadedAt, lang, props.farm.timeZone) })} {failureText(failure, t)}
+        </p>
+      )}
+      {view.readingsDown && (
+        <p class="notice" role="status" data-testid="readings-down">
+          {t('readingsDown')}
+        </p>
+      )}
       <section class="gateways">
         {view.gateways.map((g) => {
           const online = g.lastContact !== null && now - g.lastContact < ONLINE_MS;

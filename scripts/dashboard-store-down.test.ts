@@ -1,0 +1,74 @@
+/**
+ * The dashboard on a farmer's phone while the cloud's InfluxDB is down, and while the phone has no
+ * signal: the farm stays usable, and what cannot be shown or is not current says so. Its screenshot
+ * goes where dashboard.test.ts puts its own (`RUONG_SCREENSHOTS`).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInfluxd, type Influxd } from '../cloud/test/influxd.ts';
+import { launchChromium, screenshot, signedIn, startPlatform, type Platform } from './test-platform.ts';
+
+/** The next poll of the overview (every 10 s) has answered. */
+const POLL_MS = 15_000;
+
+describe('dashboard while InfluxDB is down', () => {
+  let influxd: Influxd;
+  let platform: Platform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    influxd = await startInfluxd();
+    platform = await startPlatform({ RUONG_TELEMETRY_STORE: 'influxdb', RUONG_INFLUX_URL: influxd.url, RUONG_SIM_HISTORY_HOURS: '2' });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+    await influxd?.dispose();
+  }, 30_000);
+
+  const moisture = (page: Page) => page.locator('[data-testid=zone-card] [data-testid=moisture]').first().textContent();
+
+  it('keeps zones, gateways and watering on screen without readings, says why, and shows readings again once InfluxDB is back', async () => {
+    const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
+    await expect.poll(() => moisture(page)).toMatch(/^\d+,\d\u00a0%$/);
+
+    await influxd.stop();
+    // The open page turns at its next poll, and a fresh one opens that way.
+    const down = page.locator('[data-testid=readings-down]');
+    await down.waitFor({ timeout: POLL_MS });
+    expect(await down.textContent()).toContain('kho số đo của máy chủ không trả lời');
+    await page.reload();
+    await down.waitFor();
+    const cards = page.locator('[data-testid=zone-card]');
+    expect(await cards.count()).toBe(2);
+    expect(await moisture(page)).toBe('–');
+    expect(await cards.first().locator('a.button.primary').textContent()).toBe('Tưới');
+    expect(await page.locator('[data-testid=gateway]').first().textContent()).toContain('Trực tuyến');
+    await screenshot(page, process.env.RUONG_SCREENSHOTS ?? platform.dataDir, 'readings-down-phone');
+    // Watering needs no readings: the farmer's command is taken.
+    await cards.first().locator('a.button.primary').click();
+    await page.click('button.primary');
+    await page.locator('[data-testid=command]').first().waitFor();
+
+    await influxd.start();
+    await page.goto(platform.url);
+    await expect.poll(() => moisture(page), { timeout: POLL_MS }).toMatch(/^\d+,\d\u00a0%$/);
+    expect(await down.count()).toBe(0);
+    await context.close();
+  }, 90_000);
+
+  it('says since when the figures on screen are old while the phone has no signal', async () => {
+    const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
+    const stale = page.locator('[data-testid=not-updated]');
+    await context.setOffline(true);
+    await stale.waitFor({ timeout: POLL_MS });
+    expect(await stale.textContent()).toMatch(/^Chưa cập nhật được từ \d\d:\d\d\. Không kết nối được với máy chủ/);
+    // The figures stay, marked as old rather than taken away.
+    expect(await moisture(page)).toMatch(/^\d+,\d\u00a0%$/);
+    await context.setOffline(false);
+    await stale.waitFor({ state: 'detached', timeout: POLL_MS });
+    await context.close();
+  }, 60_000);
+});
