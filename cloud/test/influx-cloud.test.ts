@@ -128,6 +128,26 @@ describe('cloud configured for InfluxDB', () => {
     expect(await (await fetch(`${cloud.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
   });
 
+  it('answers 503 within its timeout while InfluxDB hangs, and a batch InfluxDB took meanwhile, sent again, stays one set of points', async () => {
+    const batch = { batchId: 'influx-hung', readings: [reading('soil-hung', 0), reading('soil-hung', 1)] };
+    // Frozen, influxd still accepts connections (the kernel does) but answers nothing: a slow server at its worst.
+    process.kill(influxd.pid()!, 'SIGSTOP');
+    try {
+      const sent = Date.now();
+      const refused = await post(batch);
+      expect(refused.status).toBe(503);
+      expect(Date.now() - sent).toBeLessThan(4_500); // RUONG_INFLUX_TIMEOUT_MS is 2 s
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
+    } finally {
+      process.kill(influxd.pid()!, 'SIGCONT');
+    }
+    // Thawed, influxd may still store the write it had received; the gateway sends the batch again all the same.
+    expect(await (await post(batch)).json()).toMatchObject({ accepted: 2, duplicate: false });
+    const count = await influxd.query(`SELECT count(value) FROM raw.readings WHERE node = 'soil-hung'`, 'cloudtest');
+    expect(count.results[0].series[0].values[0][1]).toBe(2);
+  });
+
   it('stores the good points of a batch InfluxDB partly refuses, and does not ask for it again', async () => {
     const shortCloud = await startTestCloud({ env: { ...influxEnv(influxd.url, 'shortraw', '1h'), RUONG_INFLUX_ROLLUP_RETENTION: '1h' } });
     const shortToken = await shortCloud.registerGateway('gw-short');
