@@ -11,7 +11,7 @@ import { launchChromium, screenshot, signedIn, startPlatform, type Platform } fr
 /** The next poll of the overview (every 10 s) has answered. */
 const POLL_MS = 15_000;
 
-describe('dashboard while InfluxDB is down', () => {
+describe('dashboard while InfluxDB or the signal is gone', () => {
   let influxd: Influxd;
   let platform: Platform;
   let browser: Browser;
@@ -59,7 +59,7 @@ describe('dashboard while InfluxDB is down', () => {
     await context.close();
   }, 90_000);
 
-  it('says since when the figures on screen are old while the phone has no signal', async () => {
+  it('says since when the figures on screen are old while the phone has no signal, and that it cannot reach the cloud', async () => {
     const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
     const stale = page.locator('[data-testid=not-updated]');
     await context.setOffline(true);
@@ -69,6 +69,10 @@ describe('dashboard while InfluxDB is down', () => {
     expect(await moisture(page)).toMatch(/^\d+,\d\u00a0%$/);
     await context.setOffline(false);
     await stale.waitFor({ state: 'detached', timeout: POLL_MS });
+    // Going to water a zone without signal says so, rather than loading for ever.
+    await context.setOffline(true);
+    await page.locator('[data-testid=zone-card] a.button.primary').first().click();
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^Không kết nối được với máy chủ/);
     await context.close();
   }, 60_000);
 });

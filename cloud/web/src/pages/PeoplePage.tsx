@@ -1,6 +1,7 @@
 import { PasswordChange, Slug, UserConfig, type ApiTokenInfo, type Farm, type User } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { loadFarms } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
 import { schemaMessage } from '../schema-messages.ts';
@@ -44,7 +45,7 @@ export function PeoplePage(props: { user: User }) {
     } catch (err) {
       const f = err as ApiFailure;
       setErrors(Object.fromEntries(f.issues.map((i) => [i.path.split('.')[0], i.message])));
-      setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : t('error', { m: f.message }) });
+      setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : failureText(f, t) });
     }
   };
   const input = (name: 'username' | 'name' | 'password', type: 'text' | 'password' = 'text') => (
@@ -132,7 +133,7 @@ function PasswordForm() {
       setCurrent('');
       setPassword('');
     } catch (err) {
-      setMessage({ kind: 'error', text: (err as ApiFailure).status === 403 ? t('wrongCurrentPassword') : t('error', { m: (err as Error).message }) });
+      setMessage({ kind: 'error', text: (err as ApiFailure).status === 403 ? t('wrongCurrentPassword') : failureText(err, t) });
     }
   };
   return (
@@ -170,7 +171,7 @@ export function AccountPage(props: { user: User }) {
       setLabel('');
       await load();
     } catch (err) {
-      setError((err as Error).message);
+      setError(failureText(err, t));
     }
   };
   const revoke = async (id: string) => {
@@ -210,7 +211,7 @@ export function AccountPage(props: { user: User }) {
           {t('tokenOnce')} <code>{created}</code>
         </p>
       )}
-      {error && <p class="error">{t('error', { m: error })}</p>}
+      {error && <p class="error">{error}</p>}
     </section>
   );
 }

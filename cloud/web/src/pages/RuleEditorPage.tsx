@@ -1,6 +1,7 @@
 import { RuleId, whyText, type DecisionRecord, type Farm, type IrrigationRule, type User, type Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { loadRules, loadZones } from '../farm-data.ts';
 import { formatTime } from '../format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
@@ -58,7 +59,7 @@ export function RuleEditorPage(props: { farm: Farm; user: User; ruleId: string |
   const failed = (err: unknown) => {
     const f = err as ApiFailure;
     setErrors(issuesFromServer(f.issues ?? []));
-    setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : f.status === 409 ? t('ruleConflict') : t('error', { m: f.message }) });
+    setMessage({ kind: 'error', text: f.status === 403 ? t('forbidden') : f.status === 409 ? t('ruleConflict') : failureText(f, t) });
   };
   const runPreview = async () => {
     setMessage(undefined);

@@ -1,6 +1,7 @@
 import type { Farm, IrrigationRule, User, Zone } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { loadRules, loadZones } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
 import { href, usePolling } from '../route.ts';
@@ -22,7 +23,7 @@ export function RulesPage(props: { farm: Farm; user: User }) {
       await api(`/api/v1/rules/${id}`, { method: 'PUT', body: { ...body, enabled: !rule.enabled } });
       await load();
     } catch (err) {
-      setError((err as ApiFailure).status === 409 ? t('ruleConflict') : t('error', { m: (err as Error).message }));
+      setError((err as ApiFailure).status === 409 ? t('ruleConflict') : failureText(err, t));
     }
   };
   return (

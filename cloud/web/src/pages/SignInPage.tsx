@@ -1,6 +1,7 @@
 import type { User } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { useI18n } from '../i18n.ts';
 
 export function SignInPage(props: { onSignedIn: (u: User) => void }) {
@@ -16,7 +17,7 @@ export function SignInPage(props: { onSignedIn: (u: User) => void }) {
       props.onSignedIn(await api<User>('/api/v1/session', { method: 'POST', body: { username: form.get('username'), password: form.get('password') } }));
     } catch (err) {
       const f = err as ApiFailure;
-      setError(f.status === 401 ? t('wrongPassword') : f.status === 429 ? t('tooManyTries', { s: f.message.match(/(\d+) s$/)?.[1] ?? '…' }) : t('error', { m: f.message }));
+      setError(f.status === 401 ? t('wrongPassword') : f.status === 429 ? t('tooManyTries', { s: f.message.match(/(\d+) s$/)?.[1] ?? '…' }) : failureText(f, t));
     } finally {
       setBusy(false);
     }

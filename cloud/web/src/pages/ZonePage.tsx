@@ -1,6 +1,7 @@
 import type { Command, Farm, Zone } from '@ruong/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.ts';
+import { failureText } from '../failure.ts';
 import { CommandList } from '../components/CommandList.tsx';
 import { loadCommands, loadZones } from '../farm-data.ts';
 import { useI18n } from '../i18n.ts';
@@ -16,7 +17,10 @@ export function ZonePage(props: { farm: Farm; zoneId: string }) {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    loadZones(props.farm.id).then((zs) => setZone(zs.find((z) => z.id === props.zoneId)));
+    loadZones(props.farm.id).then(
+      (zs) => setZone(zs.find((z) => z.id === props.zoneId)),
+      (err: unknown) => setError(failureText(err, t)),
+    );
   }, [props.farm.id, props.zoneId]);
   const valve = zone?.valve;
   const refresh = () => valve && loadCommands(valve, 10).then(setCommands, () => {});
@@ -30,14 +34,14 @@ export function ZonePage(props: { farm: Farm; zoneId: string }) {
     return () => clearInterval(timer);
   }, [valve, pending]);
 
-  if (!zone) return <p class="muted">{t('loading')}</p>;
+  if (!zone) return error ? <p class="error" role="alert">{error}</p> : <p class="muted">{t('loading')}</p>;
   const send = async (action: 'valve.open' | 'valve.close') => {
     setError(undefined);
     try {
       await api('/api/v1/commands', { method: 'POST', body: { node: valve, action, ...(action === 'valve.open' && { durationMin: minutes }) } });
       await refresh();
     } catch (err) {
-      setError((err as ApiFailure).status === 403 ? t('forbidden') : t('error', { m: (err as Error).message }));
+      setError((err as ApiFailure).status === 403 ? t('forbidden') : failureText(err, t));
     }
   };
   return (
