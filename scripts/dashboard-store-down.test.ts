@@ -59,6 +59,25 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     await context.close();
   }, 90_000);
 
+  it("shows how many readings a gateway that cannot upload holds, and since when", async () => {
+    const { token } = (await platform.asAdmin('POST', '/api/v1/gateways', { id: 'gw-cham', farmId: 'htx-demo' })) as { token: string };
+    const spoke = Date.now();
+    const health = { uptimeSec: 90_000, rssBytes: 70_000_000, queueDepth: 12_400, oldestUnsentTs: spoke - 3 * 3_600_000, readingsIn: 50_000, readingsOut: 37_600, droppedByCap: 0, rejects: {} };
+    const res = await fetch(`${platform.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batchId: 'cham-1', readings: [], health }),
+    });
+    expect(res.status).toBe(200);
+    const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
+    const backlogs = page.locator('[data-testid=backlog]');
+    await backlogs.first().waitFor();
+    // Only the gateway falling behind says so; the demo gateway keeps up.
+    expect(await backlogs.count()).toBe(1);
+    expect(await backlogs.first().textContent()).toMatch(/^ · 12\.400 số đo chưa gửi lên được, cũ nhất từ \d\d:\d\d( \d\d-\d\d)?$/);
+    await context.close();
+  }, 30_000);
+
   it('says since when the figures on screen are old while the phone has no signal, and that it cannot reach the cloud', async () => {
     const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
     const stale = page.locator('[data-testid=not-updated]');

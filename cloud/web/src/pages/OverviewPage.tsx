@@ -1,7 +1,7 @@
 import { LOW_BATTERY_V, type Farm } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { failureText } from '../failure.ts';
-import { loadFarmView, type FarmView, type ZoneView } from '../farm-data.ts';
+import { backlogOf, loadFarmView, type FarmView, type ZoneView } from '../farm-data.ts';
 import { formatAgo, formatNumber, formatTime } from '../format.ts';
 import { useI18n, type Translate } from '../i18n.ts';
 import { href, usePolling } from '../route.ts';
@@ -35,10 +35,17 @@ export function OverviewPage(props: { farm: Farm }) {
       <section class="gateways">
         {view.gateways.map((g) => {
           const online = g.lastContact !== null && now - g.lastContact < ONLINE_MS;
+          const backlog = backlogOf(g);
           return (
             <p class={`pill ${online ? 'ok' : 'bad'}`} data-testid="gateway">
               {t('gateway')} {g.name}: <strong>{online ? t('online') : t('offline')}</strong>
               {g.lastContact !== null && <span> · {t('lastContact', { t: formatAgo(g.lastContact, lang) })}</span>}
+              {backlog && (
+                <span data-testid="backlog">
+                  {' · '}
+                  {t('backlog', { n: formatNumber(backlog.readings, lang, 0), t: formatTime(backlog.since, lang, props.farm.timeZone) })}
+                </span>
+              )}
             </p>
           );
         })}
