@@ -37,7 +37,7 @@ export function OverviewPage(props: { farm: Farm }) {
           const online = g.lastContact !== null && now - g.lastContact < ONLINE_MS;
           const backlog = backlogOf(g);
           return (
-            <p class={`pill ${online ? 'ok' : 'bad'}`} data-testid="gateway">
+            <p class={`pill ${!online ? 'bad' : backlog ? 'warn' : 'ok'}`} data-testid="gateway">
               {t('gateway')} {g.name}: <strong>{online ? t('online') : t('offline')}</strong>
               {g.lastContact !== null && <span> · {t('lastContact', { t: formatAgo(g.lastContact, lang) })}</span>}
               {backlog && (
