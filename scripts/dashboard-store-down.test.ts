@@ -74,6 +74,7 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     await backlogs.first().waitFor();
     // Only the gateway falling behind says so; the demo gateway keeps up.
     expect(await backlogs.count()).toBe(1);
+    expect(await page.locator('[data-testid=gateway].warn [data-testid=backlog]').count()).toBe(1);
     expect(await backlogs.first().textContent()).toMatch(/^ · 12\.400 số đo chưa gửi lên được, cũ nhất từ \d\d:\d\d( \d\d-\d\d)?$/);
     await context.close();
   }, 30_000);
