@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BACKLOG_MS, backlogOf, type Gateway } from '../web/src/farm-data.ts';
+import { BACKLOG_MS, backlogOf, type GatewaySeen } from '../web/src/gateway-backlog.ts';
 
 describe("a gateway's backlog on the overview", () => {
   const spoke = Date.UTC(2026, 10, 30, 9);
-  const gateway = (health: Gateway['health'], lastContact: number | null = spoke): Gateway => ({ id: 'gw', name: 'GW', lastContact, health });
+  const gateway = (health: GatewaySeen['health'], lastContact: number | null = spoke): GatewaySeen => ({ lastContact, health });
 
   it('is the readings held unsent once the oldest has waited longer than a few uploads take', () => {
     expect(backlogOf(gateway({ queueDepth: 12_400, oldestUnsentTs: spoke - 3 * 3_600_000 }))).toEqual({ readings: 12_400, since: spoke - 3 * 3_600_000 });

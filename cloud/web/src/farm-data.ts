@@ -1,22 +1,9 @@
-import { zoneNodes, type Alert, type GatewayHealth, type Command, type Farm, type Field, type IrrigationRule, type NodeSummary, type Series, type Zone } from '@ruong/shared';
+import { zoneNodes, type Alert, type Command, type Farm, type Field, type IrrigationRule, type NodeSummary, type Series, type Zone } from '@ruong/shared';
 import { api, query } from './api.ts';
 import { isStoreDown } from './failure.ts';
+import type { GatewaySeen } from './gateway-backlog.ts';
 
-export type Gateway = { id: string; name: string; farmId?: string; lastContact: number | null; health: Pick<GatewayHealth, 'queueDepth' | 'oldestUnsentTs'> | null };
-
-/** How long the oldest reading in a gateway's outbox may wait before the overview calls it a backlog. */
-export const BACKLOG_MS = 2 * 60_000;
-
-/**
- * The readings a gateway held unsent when it last spoke, once the oldest of them had waited over
- * BACKLOG_MS: uploads are falling behind (a bad link, or the cloud's store of readings down), and
- * nothing of it is lost. Between uploads a gateway always holds a few seconds of readings.
- */
-export function backlogOf(g: Gateway): { readings: number; since: number } | undefined {
-  const oldest = g.health?.oldestUnsentTs;
-  if (!g.health || oldest === null || oldest === undefined || g.lastContact === null || g.lastContact - oldest <= BACKLOG_MS) return undefined;
-  return { readings: g.health.queueDepth, since: oldest };
-}
+export type Gateway = GatewaySeen & { id: string; name: string; farmId?: string };
 
 /** What the overview shows of one zone. */
 export type ZoneView = {

@@ -1,7 +1,8 @@
 import { LOW_BATTERY_V, type Farm } from '@ruong/shared';
 import { useState } from 'preact/hooks';
 import { failureText } from '../failure.ts';
-import { backlogOf, loadFarmView, type FarmView, type ZoneView } from '../farm-data.ts';
+import { loadFarmView, type FarmView, type ZoneView } from '../farm-data.ts';
+import { backlogOf } from '../gateway-backlog.ts';
 import { formatAgo, formatNumber, formatTime } from '../format.ts';
 import { useI18n, type Translate } from '../i18n.ts';
 import { href, usePolling } from '../route.ts';
