@@ -51,6 +51,9 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     await cards.first().locator('a.button.primary').click();
     await page.click('button.primary');
     await page.locator('[data-testid=command]').first().waitFor();
+    // A chart cannot be drawn, and says why in the farmer's words rather than the server's.
+    await page.goto(`${platform.url}/#/chart?node=soil-01&metric=soil_moisture`);
+    expect(await page.locator('p.error').textContent()).toBe('Máy chủ tạm thời không đọc được kho số đo; hãy thử lại sau ít phút.');
 
     await influxd.start();
     await page.goto(platform.url);
