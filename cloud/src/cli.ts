@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
 import { startCloud } from './cloud.ts';
-import { parseCloudConfig, settingsHelp } from './config.ts';
+import { parseCloudConfig, settingsHelp, type CloudConfig } from './config.ts';
+import { copyTelemetry } from './stores/copy-telemetry.ts';
+import { openTelemetryStore } from './stores/open-telemetry-store.ts';
+import { SqliteTelemetryStore } from './stores/sqlite-telemetry-store.ts';
 import { SqliteIrrigationStore } from './stores/sqlite-irrigation-store.ts';
 import { SqliteMetadataStore } from './stores/sqlite-metadata-store.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -17,6 +21,9 @@ Usage:
   ruong-cloud register-gateway <id> [--farm <farmId>]
                                       register a gateway (for a farm) and print its token once;
                                       run again, it prints a new token and sets the farm when given
+  ruong-cloud copy-telemetry          copy every reading of the embedded store (RUONG_DATA_DIR/telemetry.db)
+                                      into the InfluxDB of the RUONG_INFLUX_* settings, with its hourly
+                                      rollups; run again, it copies the same points again, no more
   ruong-cloud --help
 
 Environment:
@@ -26,6 +33,34 @@ ${settingsHelp()}
 function fail(message: string): never {
   process.stderr.write(`ruong-cloud: ${message}\n`);
   process.exit(2);
+}
+
+/** `ruong-cloud copy-telemetry`: the embedded store's history into InfluxDB, for a cloud moving to it. */
+async function copyTelemetryCommand(config: CloudConfig): Promise<void> {
+  if (config.RUONG_TELEMETRY_STORE !== 'influxdb') fail('copy-telemetry copies the embedded store into InfluxDB: set RUONG_TELEMETRY_STORE=influxdb and the RUONG_INFLUX_* settings (docs/deployment.md)');
+  const file = join(config.RUONG_DATA_DIR, 'telemetry.db');
+  if (!existsSync(file)) fail(`RUONG_DATA_DIR ${config.RUONG_DATA_DIR} holds no embedded telemetry store (telemetry.db) to copy`);
+  const from = new SqliteTelemetryStore(file);
+  const to = await openTelemetryStore(config, pino({ name: 'ruong-cloud', level: 'warn' }, pino.destination(2)));
+  const total = from.count();
+  const where = `InfluxDB ${config.RUONG_INFLUX_URL}, database "${config.RUONG_INFLUX_DATABASE}"`;
+  let copied = 0;
+  let shown = 0;
+  try {
+    await copyTelemetry(from, to, (n) => {
+      copied = n;
+      if (n - shown < 100_000 && n < total) return;
+      shown = n;
+      process.stderr.write(`copied ${n} of ${total} readings\n`);
+    });
+  } catch (err) {
+    fail(`copy stopped after ${copied} of ${total} readings: ${(err as Error).message}; run it again once InfluxDB answers (what is copied already is written again, once)`);
+  } finally {
+    from.close();
+  }
+  // Closing recomputes the hourly rollups of every hour copied.
+  await to.close();
+  process.stdout.write(`copied ${copied} readings from ${file} to ${where}\n`);
 }
 
 async function main(): Promise<void> {
@@ -66,6 +101,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${token}\n`);
     return;
   }
+  if (command === 'copy-telemetry') return copyTelemetryCommand(config);
   if (args.values.farm !== undefined) fail('--farm belongs to register-gateway; see --help');
   if (command !== undefined && command !== 'serve') fail(`unknown command "${command}"; see --help`);
 

@@ -65,9 +65,12 @@ export class InfluxRollups {
     this.#timer.unref();
   }
 
+  /** Stops after one last pass, so hours written just before a stop (a backlog, a copy) are not left stale. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await this.#running.catch(() => {});
+    await this.flush(-Infinity, Infinity).catch(() => {
+      this.#log.warn({ hours: this.#dirty.size }, 'hourly rollups left stale at stop; each is recomputed when its hour is next written');
+    });
   }
 
   /**

@@ -93,6 +93,18 @@ export class SqliteTelemetryStore extends SqliteStore implements TelemetryStore 
     return this.sql(sql).all(...(nodes ?? [])) as LatestValue[];
   }
 
+  /** Readings in key order (node, metric, time), `limit` of them from just after `after`: the store a page at a time. */
+  readingsAfter(after: Pick<Reading, 'node' | 'metric' | 'ts'> | undefined, limit: number): Reading[] {
+    const rows = after
+      ? this.sql('SELECT node, metric, value, ts FROM readings WHERE (node, metric, ts) > (?, ?, ?) ORDER BY node, metric, ts LIMIT ?').all(after.node, after.metric, after.ts, limit)
+      : this.sql('SELECT node, metric, value, ts FROM readings ORDER BY node, metric, ts LIMIT ?').all(limit);
+    return rows as Reading[];
+  }
+
+  count(): number {
+    return Number((this.sql('SELECT count(*) AS n FROM readings').get() as { n: number }).n);
+  }
+
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
   }
