@@ -41,7 +41,8 @@ async function copyTelemetryCommand(config: CloudConfig): Promise<void> {
   const file = join(config.RUONG_DATA_DIR, 'telemetry.db');
   if (!existsSync(file)) fail(`RUONG_DATA_DIR ${config.RUONG_DATA_DIR} holds no embedded telemetry store (telemetry.db) to copy`);
   const from = new SqliteTelemetryStore(file);
-  const to = await openTelemetryStore(config, pino({ name: 'ruong-cloud', level: 'warn' }, pino.destination(2)));
+  // A database the user may not create stops here, with the statements to run (as the cloud would).
+  const to = await openTelemetryStore(config, pino({ name: 'ruong-cloud', level: 'warn' }, pino.destination(2))).catch((err: Error) => fail(err.message));
   const total = from.count();
   const where = `InfluxDB ${config.RUONG_INFLUX_URL}, database "${config.RUONG_INFLUX_DATABASE}"`;
   let copied = 0;

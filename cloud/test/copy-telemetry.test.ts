@@ -73,6 +73,21 @@ describe('ruong-cloud copy-telemetry', () => {
     expect(stderr).toBe('ruong-cloud: copy-telemetry copies the embedded store into InfluxDB: set RUONG_TELEMETRY_STORE=influxdb and the RUONG_INFLUX_* settings (docs/deployment.md)\n');
   });
 
+  it('says in one line what the InfluxDB user may not do, as the cloud would', async () => {
+    const locked = await startInfluxd({ auth: true });
+    try {
+      await locked.query("CREATE USER admin WITH PASSWORD 'admin-pass' WITH ALL PRIVILEGES");
+      await locked.query("CREATE USER farmer WITH PASSWORD 'farmer-pass'", undefined, 'admin:admin-pass');
+      const { code, stdout, stderr } = await cli({ ...env, RUONG_INFLUX_URL: locked.url, RUONG_INFLUX_USERNAME: 'farmer', RUONG_INFLUX_PASSWORD: 'farmer-pass' }, 'copy-telemetry');
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^ruong-cloud: InfluxDB user "farmer" may not manage database "moved" .*run these yourself and set RUONG_INFLUX_MANAGE_SCHEMA=false: CREATE DATABASE "moved"; CREATE RETENTION POLICY "raw" ON "moved" DURATION INF REPLICATION 1 DEFAULT; CREATE RETENTION POLICY "rollup_1h" ON "moved" DURATION INF REPLICATION 1\n$/);
+      expect(stderr.split('\n')).toHaveLength(2);
+    } finally {
+      await locked.dispose();
+    }
+  }, 60_000);
+
   it('says so, and how to go on, when InfluxDB does not answer', async () => {
     await influxd.stop();
     try {

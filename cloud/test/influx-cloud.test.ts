@@ -262,7 +262,7 @@ describe('InfluxDB permissions', () => {
   it('says exactly what is missing when the user may not create the database', async () => {
     const options = { ...influxOptions(influxd.url, 'locked'), username: 'farmer', password: 'farmer-pass' };
     await expect(InfluxTelemetryStore.open(options, pino({ level: 'silent' }))).rejects.toThrow(
-      /user "farmer" may not manage database "locked" .*grant it admin rights, or run these yourself and set RUONG_INFLUX_MANAGE_SCHEMA=false: CREATE DATABASE "locked"/,
+      /user "farmer" may not manage database "locked" .*grant it admin rights, or run these yourself and set RUONG_INFLUX_MANAGE_SCHEMA=false: CREATE DATABASE "locked"; CREATE RETENTION POLICY "raw" ON "locked" DURATION INF REPLICATION 1 DEFAULT; CREATE RETENTION POLICY "rollup_1h" ON "locked" DURATION INF REPLICATION 1$/,
     );
   });
 

@@ -10,20 +10,18 @@ export type RetentionPlan = { raw: { name: string; duration: string }; rollup: {
  */
 export async function ensureInfluxSchema(http: InfluxHttp, plan: RetentionPlan, user: string | undefined): Promise<void> {
   const db = `"${http.database}"`;
-  const statements: string[] = [`CREATE DATABASE ${db}`];
+  const policies = [
+    { rp: plan.raw, clause: ' DEFAULT' },
+    { rp: plan.rollup, clause: '' },
+  ];
+  const policy = (verb: string, { rp, clause }: (typeof policies)[number]) => `${verb} RETENTION POLICY "${rp.name}" ON ${db} DURATION ${rp.duration} REPLICATION 1${clause}`;
+  // What an operator without the rights runs instead, on a server that has none of it yet.
+  const statements = [`CREATE DATABASE ${db}`, ...policies.map((p) => policy('CREATE', p))];
   try {
     await http.query(statements[0]!, { write: true, database: false });
     const [existing] = await http.query(`SHOW RETENTION POLICIES ON ${db}`);
     const names = new Set((existing?.series?.[0]?.values ?? []).map((v) => String(v[0])));
-    for (const [rp, isDefault] of [
-      [plan.raw, true],
-      [plan.rollup, false],
-    ] as const) {
-      const verb = names.has(rp.name) ? 'ALTER' : 'CREATE';
-      const statement = `${verb} RETENTION POLICY "${rp.name}" ON ${db} DURATION ${rp.duration} REPLICATION 1${isDefault ? ' DEFAULT' : ''}`;
-      statements.push(statement);
-      await http.query(statement, { write: true });
-    }
+    for (const p of policies) await http.query(policy(names.has(p.rp.name) ? 'ALTER' : 'CREATE', p), { write: true });
   } catch (err) {
     const message = errorText(err).replace(/\s+/g, ' ');
     if (isUnreachable(err)) throw new StoreUnavailable(`InfluxDB does not answer, so database ${db} cannot be prepared yet: ${message}`, { cause: err });
