@@ -57,6 +57,6 @@ export function createApp(deps: CloudDeps): CloudApp {
   app.notFound((c) => {
     throw new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`);
   });
-  app.onError(errorHandler(deps.log));
+  app.onError(errorHandler(deps.log, deps.storeOutage));
   return app;
 }

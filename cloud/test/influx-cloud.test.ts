@@ -15,12 +15,14 @@ describe('cloud configured for InfluxDB', () => {
   let influxd: Influxd;
   let cloud: TestCloud;
   let token: string;
+  /** The cloud's log lines, from debug up. */
+  const logs: { level: number; msg: string }[] = [];
   const post = (batch: object) =>
     fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
 
   beforeAll(async () => {
     influxd = await startInfluxd();
-    cloud = await startTestCloud({ env: influxEnv(influxd.url, 'cloudtest') });
+    cloud = await startTestCloud({ env: influxEnv(influxd.url, 'cloudtest'), log: pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) }) });
     token = await cloud.registerGateway('gw-influx');
   }, 60_000);
   afterAll(async () => {
@@ -101,6 +103,7 @@ describe('cloud configured for InfluxDB', () => {
   });
 
   it('answers 503 with Retry-After while InfluxDB is down, reports it in /healthz, and takes the batch once it is back', async () => {
+    logs.length = 0;
     await influxd.stop();
     const batch = { batchId: 'influx-down', readings: [reading('soil-i3', 0)] };
     const refused = await post(batch);
@@ -121,10 +124,17 @@ describe('cloud configured for InfluxDB', () => {
       });
     }
 
+    expect((await post(batch)).status).toBe(503);
+    // One warning for the outage, not one per refused batch or read; those are at debug.
+    const outage = logs.filter((l) => l.msg.startsWith('telemetry store'));
+    expect(outage.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['telemetry store refused a batch; until it answers again, each refusal is logged at debug']);
+    expect(outage.filter((l) => l.level === 20)).toHaveLength(3);
+
     await influxd.start();
     const accepted = await post(batch);
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toMatchObject({ accepted: 1, duplicate: false });
+    expect(logs.filter((l) => l.msg === 'telemetry store answers again')).toHaveLength(1);
     expect(await (await fetch(`${cloud.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { startCloud, type Cloud } from '../src/cloud.ts';
 import { parseCloudConfig } from '../src/config.ts';
 import type { TelemetryStore } from '../src/stores/telemetry-store.ts';
@@ -18,7 +18,7 @@ export type TestCloud = Cloud & {
 
 /** A real cloud on a free loopback port with its own data folder. */
 export async function startTestCloud(
-  options: { dataDir?: string; port?: number; telemetry?: TelemetryStore; maxBodyBytes?: number; env?: Record<string, string> } = {},
+  options: { dataDir?: string; port?: number; telemetry?: TelemetryStore; maxBodyBytes?: number; env?: Record<string, string>; log?: Logger } = {},
 ): Promise<TestCloud> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ruong-cloud-'));
   const config = parseCloudConfig({
@@ -32,7 +32,7 @@ export async function startTestCloud(
     ...(options.maxBodyBytes && { RUONG_MAX_BODY_BYTES: String(options.maxBodyBytes) }),
     ...options.env,
   });
-  const cloud = await startCloud(config, pino({ level: 'silent' }), options.telemetry ? { telemetry: options.telemetry } : {});
+  const cloud = await startCloud(config, options.log ?? pino({ level: 'silent' }), options.telemetry ? { telemetry: options.telemetry } : {});
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
   return Object.assign(cloud, {
     dataDir,
