@@ -2,6 +2,7 @@ import type { Reading } from '@ruong/shared';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxTelemetryStore } from '../src/stores/influx-telemetry-store.ts';
+import { waitUntil } from '../../gateway/test/helpers.ts';
 import { influxOptions, startInfluxd, type Influxd } from './influxd.ts';
 
 const MIN = 60_000;
@@ -70,4 +71,38 @@ describe('InfluxDB hourly rollups', () => {
     await store.write([{ node: 'late-r', metric: 'rainfall', value: 2.5, ts: hour + 30 * MIN }]);
     expect((await store.query({ nodes: ['late-r'], from: hour, to: hour + 3_600_000, every: 3_600_000, agg: 'sum' }))[0]!.points).toEqual([[hour, 3.5]]);
   });
+});
+
+describe('InfluxDB hourly rollups of a cloud started before InfluxDB', () => {
+  it('heal the last day once InfluxDB answers', async () => {
+    const influxd = await startInfluxd();
+    const options = influxOptions(influxd.url, 'healing');
+    try {
+      await (await InfluxTelemetryStore.open(options, pino({ level: 'silent' }))).close();
+      // Readings of the last hour in raw data without their rollups, as a crash between the two leaves them.
+      const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      const lines = Array.from({ length: 6 }, (_, i) => `readings,metric=soil_moisture,node=soil-heal value=${30 + i} ${hour + i * MIN}`).join('\n');
+      expect((await fetch(`${influxd.url}/write?db=healing&rp=raw&precision=ms`, { method: 'POST', body: lines })).status).toBe(204);
+      await influxd.stop();
+
+      const logs: { level: number; msg: string }[] = [];
+      const store = await InfluxTelemetryStore.open(options, pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }));
+      try {
+        // Every minute's pass fails meanwhile; the log says so once.
+        await expect(store.rollups.flush(-Infinity, Infinity)).rejects.toThrow();
+        await expect(store.rollups.flush(-Infinity, Infinity)).rejects.toThrow();
+        expect(logs.filter((l) => l.msg.startsWith('hourly rollups')).map((l) => [l.level, l.msg])).toEqual([[40, 'hourly rollups failed; retried every minute until they succeed']]);
+        await influxd.start();
+        await waitUntil('the store has prepared InfluxDB', () => store.ping().then(() => true, () => false), { timeoutMs: 15_000, pollMs: 200 });
+        await store.rollups.flush(-Infinity, Infinity);
+        const rollup = await influxd.query(`SELECT "count", "mean" FROM rollup_1h.readings_1h WHERE node = 'soil-heal'`, 'healing');
+        expect(rollup.results[0].series[0].values).toEqual([[hour, 6, 32.5]]);
+        expect(logs.filter((l) => l.msg === 'hourly rollups are computed again')).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await influxd.dispose();
+    }
+  }, 40_000);
 });

@@ -51,6 +51,7 @@ export class InfluxRollups {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
   #heal: { from: number; to: number } | undefined;
+  #failing = false;
 
   constructor(http: InfluxHttp, plan: RetentionPlan, log: Logger) {
     this.#http = http;
@@ -93,10 +94,23 @@ export class InfluxRollups {
   }
 
   async #recompute(from: number, to: number): Promise<void> {
+    try {
+      await this.#recomputeDirty(from, to);
+    } catch (err) {
+      // Once per outage: the pass runs every minute until InfluxDB answers.
+      if (!this.#failing) this.#log.warn({ err: errorText(err) }, 'hourly rollups failed; retried every minute until they succeed');
+      this.#failing = true;
+      throw err;
+    }
+    if (this.#failing) this.#log.info('hourly rollups are computed again');
+    this.#failing = false;
+  }
+
+  async #recomputeDirty(from: number, to: number): Promise<void> {
+    // Cleared only once done: a cloud started before InfluxDB heals as soon as InfluxDB answers.
     if (this.#heal) {
-      const { from: hf, to: ht } = this.#heal;
+      await this.#rollUp(this.#heal.from, this.#heal.to, undefined);
       this.#heal = undefined;
-      await this.#rollUp(hf, ht, undefined);
     }
     const hours = [...this.#dirty.keys()].filter((h) => h + HOUR > from && h < to).sort((a, b) => a - b);
     for (let i = 0; i < hours.length; i += HOURS_PER_QUERY) {
@@ -115,7 +129,6 @@ export class InfluxRollups {
           for (const n of nodes) set.add(n);
           this.#dirty.set(h, set);
         }
-        this.#log.warn({ err: errorText(err) }, 'hourly rollup failed; will retry');
         throw err;
       }
     }
