@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudConfig, parseCloudConfig } from '../src/config.ts';
+import { ruongCloud } from './cloud-cli.ts';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from './test-cloud.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
-
-/** `ruong-cloud` on the cloud machine, over the data folder of a running cloud: exit code, stdout, stderr. */
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, RUONG_DATA_DIR: dataDir } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** `ruong-cloud` over the data folder of a running cloud, as on the cloud machine. */
+const cli = (dataDir: string, ...args: string[]) => ruongCloud({ RUONG_DATA_DIR: dataDir }, ...args);
 
 describe('ruong-cloud register-gateway', () => {
   let cloud: TestCloud;
@@ -76,28 +64,19 @@ describe('ruong-cloud settings', () => {
   it('names a data folder it cannot use, in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ruong-cli-'));
     writeFileSync(join(dir, 'not-a-folder'), '');
-    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_DATA_DIR: join(dir, 'not-a-folder', 'data'), RUONG_PORT: '0' }, timeout: 20_000 }).then(
-      () => undefined,
-      (err: { code: number; stderr: string }) => err,
-    );
+    const failed = await ruongCloud({ RUONG_DATA_DIR: join(dir, 'not-a-folder', 'data'), RUONG_PORT: '0' });
     rmSync(dir, { recursive: true, force: true });
-    expect(failed?.code).toBe(2);
-    expect(failed?.stderr).toMatch(/^ruong-cloud: RUONG_DATA_DIR .*not-a-folder\/data: ENOTDIR: not a directory, mkdir .*\n$/);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^ruong-cloud: RUONG_DATA_DIR .*not-a-folder\/data: ENOTDIR: not a directory, mkdir .*\n$/);
   });
 
   it('names a setting that is not a number, in one line', async () => {
-    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_PORT: 'tám nghìn' } }).then(
-      () => undefined,
-      (err: { code: number; stderr: string }) => err,
-    );
+    const failed = await ruongCloud({ RUONG_PORT: 'tám nghìn' });
     expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_PORT: must be a number\n' });
   });
 
   it('stops at a misspelt setting, naming the one meant, rather than running without it', async () => {
-    const failed = await run(process.execPath, [CLI], { env: { ...process.env, RUONG_TELEMETRY_STOR: 'influxdb' } }).then(
-      () => undefined,
-      (err: { code: number; stderr: string }) => err,
-    );
+    const failed = await ruongCloud({ RUONG_TELEMETRY_STOR: 'influxdb' });
     expect(failed).toMatchObject({ code: 2, stderr: 'ruong-cloud: bad setting RUONG_TELEMETRY_STOR: is not a setting; did you mean RUONG_TELEMETRY_STORE?\n' });
   });
 

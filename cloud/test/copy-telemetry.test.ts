@@ -2,31 +2,18 @@
  * `ruong-cloud copy-telemetry`, run as an operator moving a cloud from the embedded store to InfluxDB
  * would: the embedded store's history, and its hourly rollups, in a real influxd.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTelemetryStore } from '../src/stores/sqlite-telemetry-store.ts';
+import { ruongCloud as cli } from './cloud-cli.ts';
 import { startInfluxd, type Influxd } from './influxd.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
 const T0 = Date.UTC(2026, 5, 1);
 const STEP = 10 * 60_000;
 /** Per node and metric: more readings in all than one page of the copy holds. */
 const EACH = 1000;
-
-async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('ruong-cloud copy-telemetry', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ruong-copy-'));
