@@ -10,7 +10,7 @@ import type { AlertStore } from './alerts/alert-store.ts';
 import type { Access } from './access.ts';
 import type { User } from '@ruong/shared';
 import type { TelemetryStore } from './stores/telemetry-store.ts';
-import type { StoreOutageLog } from './store-outage-log.ts';
+import type { OutageLog } from './outage-log.ts';
 
 /** What every route can reach: the stores, the logger, the counters and the limits. */
 export type CloudDeps = {
@@ -23,7 +23,7 @@ export type CloudDeps = {
   evaluator: Evaluator;
   log: Logger;
   /** The telemetry store refusing and answering again, logged once each. */
-  storeOutage: StoreOutageLog;
+  storeOutage: OutageLog;
   metrics: MetricsRegistry;
   maxBodyBytes: number;
   /** Ingest requests a gateway may make per second on average, and in a burst. */

@@ -18,7 +18,7 @@ import { hashToken, newToken } from './tokens.ts';
 import { AccountStore } from './accounts/account-store.ts';
 import { AlertMonitor } from './alerts/alert-monitor.ts';
 import { AlertStore } from './alerts/alert-store.ts';
-import { StoreOutageLog } from './store-outage-log.ts';
+import { OutageLog } from './outage-log.ts';
 
 export type Cloud = {
   app: CloudApp;
@@ -56,7 +56,7 @@ export async function startCloud(config: CloudConfig, log: Logger, options: { te
     irrigation,
     evaluator: new Evaluator(irrigation, telemetry, commands, log.child({ component: 'rules' })),
     log,
-    storeOutage: new StoreOutageLog(log),
+    storeOutage: new OutageLog(log, 'telemetry store answers again'),
     metrics: new MetricsRegistry(),
     maxBodyBytes: config.RUONG_MAX_BODY_BYTES,
     ingestRate: { perSecond: config.RUONG_INGEST_RATE, burst: config.RUONG_INGEST_BURST },

@@ -127,7 +127,7 @@ describe('cloud configured for InfluxDB', () => {
     expect((await post(batch)).status).toBe(503);
     // One warning for the outage, not one per refused batch or read; those are at debug.
     const outage = logs.filter((l) => l.msg.startsWith('telemetry store'));
-    expect(outage.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['telemetry store refused a batch; until it answers again, each refusal is logged at debug']);
+    expect(outage.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['telemetry store refused a batch; until it recovers, each failure is logged at debug']);
     expect(outage.filter((l) => l.level === 20)).toHaveLength(3);
 
     await influxd.start();

@@ -20,7 +20,7 @@ export function registerHealth(app: CloudApp, deps: CloudDeps): void {
       try {
         await deps.telemetry.ping();
         // A monitor's probe sees the store back even while no gateway sends.
-        deps.storeOutage.answered();
+        deps.storeOutage.recovered();
         return c.json({ status: 'ok' as const, telemetryStore: { kind, ok: true } }, 200);
       } catch (err) {
         return c.json({ status: 'degraded' as const, telemetryStore: { kind, ok: false, error: (err as Error).message } }, 503);

@@ -49,12 +49,12 @@ export function registerIngest(app: CloudApp, deps: CloudDeps): void {
     try {
       await deps.telemetry.write(batch.readings, source);
       // A heartbeat asks the store nothing, so only readings stored show it answering.
-      if (batch.readings.length) deps.storeOutage.answered();
+      if (batch.readings.length) deps.storeOutage.recovered();
     } catch (err) {
       // The gateway did reach the cloud: it stays online on the dashboard, its health showing the backlog.
       deps.meta.recordContact(gateway, now, batch.health);
       countBatch({ result: 'store_unavailable' });
-      deps.storeOutage.refused({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
+      deps.storeOutage.failed({ err, gateway, batchId: batch.batchId }, 'telemetry store refused a batch');
       throw storeUnavailable(`telemetry store (${deps.telemetry.kind}) is unavailable; the batch was not stored`, err);
     }
     const lastSeen = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import type { Reading } from '@ruong/shared';
 import type { Logger } from 'pino';
+import { OutageLog } from '../outage-log.ts';
 import { errorText, quote, type InfluxHttp } from './influx-http.ts';
 import type { RetentionPlan } from './influx-schema.ts';
 
@@ -47,16 +48,17 @@ export class InfluxRollups {
   readonly #http: InfluxHttp;
   readonly #plan: RetentionPlan;
   readonly #log: Logger;
+  readonly #outage: OutageLog;
   readonly #dirty = new Map<number, Set<string>>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
   #heal: { from: number; to: number } | undefined;
-  #failing = false;
 
   constructor(http: InfluxHttp, plan: RetentionPlan, log: Logger) {
     this.#http = http;
     this.#plan = plan;
     this.#log = log;
+    this.#outage = new OutageLog(log, 'hourly rollups are computed again');
   }
 
   start(): void {
@@ -97,13 +99,11 @@ export class InfluxRollups {
     try {
       await this.#recomputeDirty(from, to);
     } catch (err) {
-      // Once per outage: the pass runs every minute until InfluxDB answers.
-      if (!this.#failing) this.#log.warn({ err: errorText(err) }, 'hourly rollups failed; retried every minute until they succeed');
-      this.#failing = true;
+      // The pass runs again every minute until InfluxDB answers.
+      this.#outage.failed({ err: errorText(err) }, 'hourly rollups failed');
       throw err;
     }
-    if (this.#failing) this.#log.info('hourly rollups are computed again');
-    this.#failing = false;
+    this.#outage.recovered();
   }
 
   async #recomputeDirty(from: number, to: number): Promise<void> {
