@@ -291,6 +291,44 @@ describe('InfluxDB permissions', () => {
     expect(await as('farmer', 'farmer-pass')).toMatch(/will not let the cloud read "guarded"\."raw": 403: .*requires READ on guarded$/);
   });
 
+  it('reports InfluxDB refusing writes while it still answers reads, until a batch is stored again', async () => {
+    const admin = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'readonly'), username: 'admin', password: 'admin-pass' }, pino({ level: 'silent' }));
+    await admin.close();
+    await influxd.query("CREATE USER reader WITH PASSWORD 'reader-pass'", undefined, 'admin:admin-pass');
+    await influxd.query('GRANT READ ON "readonly" TO "reader"', undefined, 'admin:admin-pass');
+    const logs: { level: number; msg: string }[] = [];
+    const env = { ...influxEnv(influxd.url, 'readonly'), RUONG_INFLUX_USERNAME: 'reader', RUONG_INFLUX_PASSWORD: 'reader-pass', RUONG_INFLUX_MANAGE_SCHEMA: 'false' };
+    const cloud = await startTestCloud({ env, log: pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) }) });
+    try {
+      const token = await cloud.registerGateway('gw-reader');
+      const post = () =>
+        fetch(`${cloud.url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ batchId: 'b1', readings: [reading('soil-r', 0)] }) });
+      const health = async () => {
+        const res = await fetch(`${cloud.url}/healthz`);
+        return { status: res.status, error: ((await res.json()) as { telemetryStore: { error?: string } }).telemetryStore.error };
+      };
+      expect(await health()).toEqual({ status: 200 });
+
+      expect((await post()).status).toBe(503);
+      // Reads and /ping still work, so this was reported healthy, and each probe logged the store as back.
+      const refused = `InfluxDB at ${influxd.url} answers, but refused the last batch written: 403: "reader" user is not authorized to write to database "readonly"`;
+      expect(await health()).toEqual({ status: 503, error: refused });
+      expect(await health()).toEqual({ status: 503, error: refused });
+      expect(logs.filter((l) => l.msg === 'telemetry store answers again')).toEqual([]);
+
+      // In 1.x a grant replaces the one before: ALL is read and write.
+      await influxd.query('GRANT ALL ON "readonly" TO "reader"', undefined, 'admin:admin-pass');
+      expect((await post()).status).toBe(200);
+      expect(await health()).toEqual({ status: 200 });
+      expect(logs.filter((l) => l.level >= 30 && l.msg.startsWith('telemetry store')).map((l) => l.msg)).toEqual([
+        'telemetry store refused a batch; until it recovers, each failure is logged at debug',
+        'telemetry store answers again',
+      ]);
+    } finally {
+      await cloud.stop();
+    }
+  }, 30_000);
+
   it('works with a user that has the rights', async () => {
     const store = await InfluxTelemetryStore.open({ ...influxOptions(influxd.url, 'open'), username: 'admin', password: 'admin-pass' }, pino({ level: 'silent' }));
     await store.write([reading('soil-a', 0)]);

@@ -45,6 +45,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
   readonly #schema: InfluxSchemaKeeper | undefined;
   /** Points InfluxDB refused for good (type conflicts, beyond retention): logged and counted, not retried. */
   refusedWrites = 0;
+  /**
+   * Why InfluxDB refused the last batch written, when it answered with an error (a full disk, write
+   * rights taken away): reads and /ping still work then, so only this tells that no batch gets stored.
+   */
+  #writesRefused: string | undefined;
 
   private constructor(options: InfluxStoreOptions, log: Logger) {
     this.#options = options;
@@ -71,6 +76,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
     this.#batchesInFlight++;
     try {
       this.rollups.touched(await this.#writeParts(readings, source, parts));
+      this.#writesRefused = undefined;
+    } catch (err) {
+      // A server that does not answer is for ping() to find; one that answers and refuses, only a write finds.
+      this.#writesRefused = err instanceof HttpError ? errorText(err) : undefined;
+      throw err;
     } finally {
       this.#batchesInFlight--;
     }
@@ -154,6 +164,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
     } catch (err) {
       throw new Error(`InfluxDB at ${this.#options.url} answers, but will not let the cloud read ${from}: ${errorText(err)}`);
     }
+    if (this.#writesRefused) throw new Error(`InfluxDB at ${this.#options.url} answers, but refused the last batch written: ${this.#writesRefused}`);
   }
 
   async close(): Promise<void> {
