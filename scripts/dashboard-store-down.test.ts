@@ -47,10 +47,14 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     expect(await cards.first().locator('a.button.primary').textContent()).toBe('Tưới');
     expect(await page.locator('[data-testid=gateway]').first().textContent()).toContain('Trực tuyến');
     await screenshot(page, process.env.RUONG_SCREENSHOTS ?? platform.dataDir, 'readings-down-phone');
-    // Watering needs no readings: the farmer's command is taken.
+    // Watering needs no readings: the farmer's command is taken, and the valve confirms it.
     await cards.first().locator('a.button.primary').click();
     await page.click('button.primary');
-    await page.locator('[data-testid=command]').first().waitFor();
+    await page.locator('[data-testid=command][data-state=done]').first().waitFor({ timeout: 30_000 });
+    // With no valve readings to go by, the overview goes by the run the valve confirmed.
+    await page.goto(platform.url);
+    await down.waitFor();
+    expect(await cards.first().locator('[data-testid=valve-state]').textContent()).toBe('Van: Đang mở');
     // A chart cannot be drawn, and says why in the farmer's words rather than the server's.
     await page.goto(`${platform.url}/#/chart?node=soil-01&metric=soil_moisture`);
     expect(await page.locator('p.error').textContent()).toBe('Máy chủ tạm thời không đọc được kho số đo; hãy thử lại sau ít phút.');

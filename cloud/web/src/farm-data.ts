@@ -2,6 +2,7 @@ import { zoneNodes, type Alert, type Command, type Farm, type Field, type Irriga
 import { api, query } from './api.ts';
 import { isStoreDown } from './failure.ts';
 import type { GatewaySeen } from './gateway-backlog.ts';
+import { valveOpenByCommands } from './valve-state.ts';
 
 export type Gateway = GatewaySeen & { id: string; name: string; farmId?: string };
 
@@ -87,7 +88,7 @@ async function zoneView(zone: Zone, rules: IrrigationRule[], nodes: Map<string, 
     rule: rules.find((r) => r.zoneId === zone.id),
     moisture: mean(zone.sensors.map((n) => nodes?.get(n)?.latest.soil_moisture?.value).filter((v) => v !== undefined)),
     trend: mean(trends),
-    valveOpen: valveState === undefined ? undefined : valveState >= 0.5,
+    valveOpen: !nodes ? valveOpenByCommands(commands, now) : valveState === undefined ? undefined : valveState >= 0.5,
     lastRun: runsOf(commands).at(-1),
     rain24h: rainByNode.length ? Math.max(...rainByNode) : undefined,
     batteries: named.flatMap((n) => {
