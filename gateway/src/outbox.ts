@@ -259,7 +259,8 @@ export class Outbox {
       fn();
       this.#db.exec('COMMIT');
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      // SQLite has rolled back already after some errors (a full SD card): a ROLLBACK then would hide the error.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw err;
     }
   }

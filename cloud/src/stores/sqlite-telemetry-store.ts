@@ -24,6 +24,8 @@ export class SqliteTelemetryStore extends SqliteStore implements TelemetryStore 
   readonly kind = 'sqlite';
   readonly #insert: StatementSync;
   readonly #upsertLatest: StatementSync;
+  /** Why the last batch written failed (a full disk, say), which a read cannot show: until one is stored again. */
+  #writesRefused: string | undefined;
 
   constructor(file: string) {
     super(file, SCHEMA);
@@ -46,10 +48,16 @@ export class SqliteTelemetryStore extends SqliteStore implements TelemetryStore 
       const seen = byMetric.get(r.metric);
       if (!seen || r.ts >= seen.ts) byMetric.set(r.metric, r);
     }
-    transaction(this.db, () => {
-      for (const r of readings) this.#insert.run(r.node, r.metric, r.ts, r.value);
-      for (const byMetric of newest.values()) for (const r of byMetric.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
-    });
+    try {
+      transaction(this.db, () => {
+        for (const r of readings) this.#insert.run(r.node, r.metric, r.ts, r.value);
+        for (const byMetric of newest.values()) for (const r of byMetric.values()) this.#upsertLatest.run(r.node, r.metric, r.ts, r.value);
+      });
+    } catch (err) {
+      this.#writesRefused = (err as Error).message;
+      throw err;
+    }
+    this.#writesRefused = undefined;
   }
 
   async query(q: SeriesQuery): Promise<Series[]> {
@@ -107,6 +115,7 @@ export class SqliteTelemetryStore extends SqliteStore implements TelemetryStore 
 
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
+    if (this.#writesRefused) throw new Error(`SQLite refused the last batch written: ${this.#writesRefused}`);
   }
 
   override async close(): Promise<void> {

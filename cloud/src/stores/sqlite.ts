@@ -38,7 +38,8 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (err) {
-    db.exec('ROLLBACK');
+    // SQLite has rolled back already after some errors (a full disk): a ROLLBACK then would hide the error.
+    if (db.isTransaction) db.exec('ROLLBACK');
     throw err;
   }
 }
