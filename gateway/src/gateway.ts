@@ -41,6 +41,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       maxBytes: config.outbox.maxBytes,
       commitIntervalMs: config.outbox.commitIntervalMs,
       onDrop: (dropped, oldestTs) => log.warn({ dropped, oldestTs, maxBytes: config.outbox.maxBytes }, 'outbox full: dropped the oldest unsent readings'),
+      onWriteFailed: (err) =>
+        log.error({ err: err.message, dataDir: config.dataDir }, 'outbox cannot be written (is the card full?); readings wait in memory, unacknowledged, until it can'),
+      onWriteRecovered: (failedMs) => log.info({ failedMs }, 'outbox written again'),
     }),
   );
   const intake = new Intake(outbox, log.child({ component: 'intake' }));

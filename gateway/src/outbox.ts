@@ -24,7 +24,16 @@ export type OutboxOptions = {
   /** Commit at once when this many reading sets are waiting. */
   commitBatch?: number;
   onDrop?: (dropped: number, oldestTs: number) => void;
+  /** A commit failed (a full or failing card): reading sets wait in memory, unacknowledged, and the commit is tried again. */
+  onWriteFailed?: (err: Error) => void;
+  /** A commit went through again, after failing for `failedMs`. */
+  onWriteRecovered?: (failedMs: number) => void;
 };
+
+/** How often a commit that failed is tried again. */
+const RETRY_COMMIT_MS = 2_000;
+/** Reading sets held in memory while commits fail; past it the oldest are dropped, as past maxBytes on disk. */
+const MAX_HELD_SETS = 50_000;
 
 type Pending = { node: string; ts: number; readings: Record<string, number>; n: number };
 type Row = StoredSet & { id: number };
@@ -39,7 +48,7 @@ type Row = StoredSet & { id: number };
  */
 export class Outbox {
   readonly #db: DatabaseSync;
-  readonly #options: Required<Omit<OutboxOptions, 'onDrop'>> & Pick<OutboxOptions, 'onDrop'>;
+  readonly #options: Required<Pick<OutboxOptions, 'maxBytes' | 'commitIntervalMs' | 'commitBatch'>> & OutboxOptions;
   readonly #sql: Record<'insert' | 'addDepth' | 'getCounter' | 'inflight' | 'inflightCount' | 'inflightEnd' | 'oldest' | 'rowsFrom' | 'rowsBetween' | 'deleteBetween', StatementSync>;
   #pending: Pending[] = [];
   #pendingReadings = 0;
@@ -49,6 +58,10 @@ export class Outbox {
   #sinceCapCheck = 0;
   /** Readings on disk, kept in step with the table so nobody has to count rows. */
   #depth: number;
+  /** Since when commits fail; reading sets wait in `#pending` meanwhile. */
+  #failingSince: number | undefined;
+  /** Readings dropped from memory while commits failed: the counter on disk could not take them. */
+  #droppedHeld = 0;
 
   constructor(file: string, options: OutboxOptions) {
     mkdirSync(dirname(file), { recursive: true });
@@ -74,14 +87,17 @@ export class Outbox {
   }
 
   get droppedByCap(): number {
-    return this.#counter('dropped');
+    return this.#counter('dropped') + this.#droppedHeld;
   }
 
   /** Queues one reading set for the next group commit. */
   append(node: string, ts: number, readings: Record<string, number>, n: number): void {
     this.#pending.push({ node, ts, readings, n });
     this.#pendingReadings += n;
-    if (this.#pending.length >= this.#options.commitBatch) this.flush();
+    // While commits fail, the retry timer runs: only memory needs watching.
+    if (this.#failingSince !== undefined) {
+      if (this.#pending.length > MAX_HELD_SETS) this.#dropHeld(MAX_HELD_SETS / 10);
+    } else if (this.#pending.length >= this.#options.commitBatch) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#options.commitIntervalMs);
   }
 
@@ -103,12 +119,26 @@ export class Outbox {
     if (this.#pending.length === 0 || !this.#db.isOpen) return;
     const sets = this.#pending;
     const n = this.#pendingReadings;
+    try {
+      this.#transaction(() => {
+        for (const s of sets) this.#sql.insert.run(s.node, s.ts, s.n, JSON.stringify(s.readings));
+        this.#sql.addDepth.run(n);
+      });
+    } catch (err) {
+      // Nothing was written: the sets wait in memory, and so do their senders' acknowledgements.
+      if (this.#failingSince === undefined) {
+        this.#failingSince = Date.now();
+        this.#options.onWriteFailed?.(err as Error);
+      }
+      this.#timer = setTimeout(() => this.flush(), RETRY_COMMIT_MS);
+      return;
+    }
     this.#pending = [];
     this.#pendingReadings = 0;
-    this.#transaction(() => {
-      for (const s of sets) this.#sql.insert.run(s.node, s.ts, s.n, JSON.stringify(s.readings));
-      this.#sql.addDepth.run(n);
-    });
+    if (this.#failingSince !== undefined) {
+      this.#options.onWriteRecovered?.(Date.now() - this.#failingSince);
+      this.#failingSince = undefined;
+    }
     this.#depth += n;
     this.#sinceCapCheck += n;
     if (this.#sinceCapCheck >= 10_000) this.enforceCap();
@@ -231,7 +261,17 @@ export class Outbox {
   close(): void {
     if (!this.#db.isOpen) return;
     this.flush();
+    clearTimeout(this.#timer);
     this.#db.close();
+  }
+
+  /** Drops the oldest `sets` reading sets held in memory, counting and reporting them. */
+  #dropHeld(sets: number): void {
+    const dropped = this.#pending.splice(0, sets);
+    const n = dropped.reduce((sum, s) => sum + s.n, 0);
+    this.#pendingReadings -= n;
+    this.#droppedHeld += n;
+    this.#options.onDrop?.(n, dropped[0]!.ts);
   }
 
   #removeBatch(batchId: string, keep: boolean): number {

@@ -111,7 +111,16 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   async #run(): Promise<void> {
     let attempt = 0;
     while (!this.#abort.signal.aborted) {
-      const batch = this.#due();
+      let batch: OutboxBatch | undefined;
+      try {
+        batch = this.#due();
+      } catch (err) {
+        // The outbox cannot record a batch in flight (a full or failing card): uploads wait until it can.
+        const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
+        this.#log.warn({ attempt, retryInMs: delay, err: (err as Error).message }, 'outbox cannot form a batch');
+        await this.#sleep(delay, false);
+        continue;
+      }
       if (!batch) {
         await this.#sleep(this.#untilDue(), true);
         continue;
@@ -221,7 +230,12 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
    */
   #formFollower(batch: OutboxBatch): void {
     if (this.#abort.signal.aborted || this.#follower) return;
-    const follower = this.#outbox.batchAfter(batch.batchId, this.#batchMax, this.#batchMax);
+    let follower: OutboxBatch | undefined;
+    try {
+      follower = this.#outbox.batchAfter(batch.batchId, this.#batchMax, this.#batchMax);
+    } catch {
+      return; // the outbox cannot record it now; the loop finds out and waits when the follower is due
+    }
     if (follower) this.#follower = this.#upload(follower);
   }
 

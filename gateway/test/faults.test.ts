@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import { spawnGateway } from './gateway-process.ts';
 import { countPoints, expectedPoints, startTestGateway, storedPoints, tempDir, waitUntil } from './helpers.ts';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const SECRET = 'fault-secret-123';
@@ -109,6 +110,58 @@ describe('faults on the data path', () => {
     });
     for (const n of nodes) await n.stop();
 
+    const expected = expectedPoints(sent);
+    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
+    expect(await storedPoints(cloud, ids)).toEqual(expected);
+  }, 60_000);
+
+  it('the card fills up mid-stream and space comes back: the gateway keeps running, acknowledges nothing meanwhile, and every reading arrives once', async () => {
+    const cloud = await startTestCloud();
+    cleanups.push(() => cloud.stop());
+    const dir = tempDir('card-full');
+    const ids = ['soil-f1', 'soil-f2'];
+    const config = {
+      gatewayId: 'gw-full',
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
+    };
+    const gw = await spawnGateway(join(dir, 'gateway.json'), config);
+    cleanups.push(async () => {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    });
+    const sent: ReadingSet[] = [];
+    const clock = new SimClock(Date.UTC(2026, 10, 1), 600);
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, new Farm(clock, 4, ['zone-1']), (set) => sent.push(set));
+    for (const n of nodes) await n.start();
+    const stored = async () => countPoints(await storedPoints(cloud, ids));
+    await waitUntil('some readings reached the cloud', async () => (await stored()) > 20);
+    const logged = (msg: string) => gw.stdout().some((line) => (JSON.parse(line) as { msg: string }).msg === msg);
+    const fieldTime = async (minutes: number) => {
+      const until = clock.now() + minutes * 60_000;
+      await waitUntil(`${minutes} minutes of field time passed`, () => clock.now() >= until);
+    };
+
+    // No file of the gateway's may grow any more: its writes fail (EFBIG) as they do on a full card.
+    execFileSync('prlimit', ['--pid', String(gw.child.pid), '--fsize=1:']);
+    await waitUntil('the gateway says it cannot write its outbox', () => logged('outbox cannot be written (is the card full?); readings wait in memory, unacknowledged, until it can'), {
+      timeoutMs: 10_000,
+    });
+    // It used to die here, taking the readings in memory with it. The nodes publish on; with nothing
+    // on the card, nothing is acknowledged, so each node keeps what it sent.
+    await fieldTime(20);
+    const acked = sent.length;
+    await fieldTime(20);
+    expect(sent.length).toBe(acked);
+    expect(gw.child.exitCode).toBeNull();
+
+    execFileSync('prlimit', ['--pid', String(gw.child.pid), '--fsize=unlimited:']);
+    await waitUntil('the gateway writes its outbox again', () => logged('outbox written again'), { timeoutMs: 10_000 });
+    await waitUntil('the held readings are acknowledged, and new ones after them', () => sent.length > acked + 10);
+    for (const n of nodes) await n.stop();
     const expected = expectedPoints(sent);
     await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
     expect(await storedPoints(cloud, ids)).toEqual(expected);

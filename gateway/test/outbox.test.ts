@@ -1,4 +1,5 @@
 import type { Reading } from '@ruong/shared';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OutboxBatch } from '../src/outbox-batch.ts';
@@ -157,6 +158,59 @@ describe('Outbox (SQLite on a real file)', () => {
     const bad = box.nextBatch(5)!;
     expect(box.quarantine(bad.batchId)).toBe(5);
     expect(box.nextBatch(100)!.readings).toEqual(readings(15, 5));
+    box.close();
+  });
+});
+
+describe('Outbox on a full card', () => {
+  /** Lets no file of this test process grow (writes fail with EFBIG, as on a full card) while `fn` runs. */
+  function withFullCard(fn: () => void): void {
+    execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=1:']);
+    try {
+      fn();
+    } finally {
+      execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=unlimited:']);
+    }
+  }
+
+  it('holds reading sets and their acknowledgements in memory while commits fail, the oldest past a limit dropped, and commits them once it can', async () => {
+    const failures: string[] = [];
+    const recoveries: number[] = [];
+    const drops: [number, number][] = [];
+    const box = new Outbox(join(tempDir('outbox-full'), 'outbox.db'), {
+      maxBytes: 1 << 30,
+      commitIntervalMs: 5,
+      onWriteFailed: (err) => failures.push(err.message),
+      onWriteRecovered: (ms) => recoveries.push(ms),
+      onDrop: (n, oldestTs) => drops.push([n, oldestTs]),
+    });
+    put(box, readings(10));
+    box.flush();
+    let acknowledged = false;
+    let onDisk: Promise<void> | undefined;
+    withFullCard(() => {
+      put(box, readings(50_010, 10));
+      onDisk = new Promise<void>((resolve) => box.afterCommit(resolve)).then(() => void (acknowledged = true));
+      box.flush();
+      box.flush();
+    });
+    // One report for the whole outage, in SQLite's words (EFBIG reads as an I/O error, ENOSPC as a full disk).
+    expect(failures).toEqual([expect.stringMatching(/^(disk I\/O error|database or disk is full)$/)]);
+    expect(box.backlog().depth).toBe(10);
+    // Past 50,000 sets held, the oldest tenth went: a card full for days must not take the memory too.
+    expect(drops).toEqual([[5_000, T0 + 10_000]]);
+    expect(box.droppedByCap).toBe(5_000);
+    // A turn later, when an acknowledgement would go out: none did, as nothing is on the card.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(acknowledged).toBe(false);
+
+    box.flush();
+    expect(recoveries).toHaveLength(1);
+    expect(box.backlog()).toEqual({ depth: 10 + 45_010, oldestTs: T0 });
+    await onDisk;
+    expect(acknowledged).toBe(true);
+    const batch = box.nextBatch(20)!;
+    expect(batch.readings).toEqual([...readings(10), ...readings(10, 5_010)]);
     box.close();
   });
 });
