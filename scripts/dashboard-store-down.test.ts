@@ -66,16 +66,19 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     await context.close();
   }, 90_000);
 
-  it("shows how many readings a gateway that cannot upload holds, and since when", async () => {
-    const { token } = (await platform.asAdmin('POST', '/api/v1/gateways', { id: 'gw-cham', farmId: 'htx-demo' })) as { token: string };
+  it('shows how many readings a gateway that cannot upload holds, and since when, and a gateway that cannot write its card', async () => {
     const spoke = Date.now();
     const health = { uptimeSec: 90_000, rssBytes: 70_000_000, queueDepth: 12_400, oldestUnsentTs: spoke - 3 * 3_600_000, readingsIn: 50_000, readingsOut: 37_600, droppedByCap: 0, rejects: {} };
-    const res = await fetch(`${platform.url}/api/v1/ingest`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ batchId: 'cham-1', readings: [], health }),
-    });
-    expect(res.status).toBe(200);
+    const full = { ...health, queueDepth: 0, oldestUnsentTs: null, outboxFailing: { since: spoke - 600_000, error: 'database or disk is full', heldReadings: 2_150 } };
+    for (const [id, sent] of [['gw-cham', health], ['gw-day', full]] as const) {
+      const { token } = (await platform.asAdmin('POST', '/api/v1/gateways', { id, farmId: 'htx-demo' })) as { token: string };
+      const res = await fetch(`${platform.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId: `${id}-1`, readings: [], health: sent }),
+      });
+      expect(res.status).toBe(200);
+    }
     const { context, page } = await signedIn(browser, platform.url, 'nongdan', 'phone');
     const backlogs = page.locator('[data-testid=backlog]');
     await backlogs.first().waitFor();
@@ -83,6 +86,9 @@ describe('dashboard while InfluxDB or the signal is gone', () => {
     expect(await backlogs.count()).toBe(1);
     expect(await page.locator('[data-testid=gateway].warn [data-testid=backlog]').count()).toBe(1);
     expect(await backlogs.first().textContent()).toMatch(/^ · 12\.400 số đo chưa gửi lên được, cũ nhất từ \d\d:\d\d( \d\d-\d\d)?$/);
+    const failing = page.locator('[data-testid=gateway].bad [data-testid=outbox-failing]');
+    expect(await failing.count()).toBe(1);
+    expect(await failing.textContent()).toMatch(/^ · không ghi được vào thẻ nhớ từ \d\d:\d\d( \d\d-\d\d)? \(thẻ đầy\?\); đang giữ 2\.150 số đo trong bộ nhớ$/);
     await context.close();
   }, 30_000);
 

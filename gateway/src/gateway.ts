@@ -50,6 +50,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
 
   const health = (): GatewayHealth => {
     const { depth, oldestTs } = outbox.backlog();
+    const outboxFailing = outbox.failing();
     return {
       uptimeSec: Math.round((Date.now() - started) / 1000),
       rssBytes: process.memoryUsage.rss(),
@@ -59,6 +60,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       readingsOut: uploader.readingsOut,
       droppedByCap: outbox.droppedByCap,
       rejects: { ...intake.rejects },
+      ...(outboxFailing && { outboxFailing }),
     };
   };
   const actuation = inDataDir(config.dataDir, 'the valve state', () => new ActuationStore(join(config.dataDir, 'actuation.db')));

@@ -58,8 +58,8 @@ export class Outbox {
   #sinceCapCheck = 0;
   /** Readings on disk, kept in step with the table so nobody has to count rows. */
   #depth: number;
-  /** Since when commits fail; reading sets wait in `#pending` meanwhile. */
-  #failingSince: number | undefined;
+  /** Since when commits fail, and why; reading sets wait in `#pending` meanwhile. */
+  #failure: { since: number; error: string } | undefined;
   /** Readings dropped from memory while commits failed: the counter on disk could not take them. */
   #droppedHeld = 0;
 
@@ -90,12 +90,17 @@ export class Outbox {
     return this.#counter('dropped') + this.#droppedHeld;
   }
 
+  /** While commits fail: since when, why, and how many readings wait in memory. */
+  failing(): { since: number; error: string; heldReadings: number } | undefined {
+    return this.#failure && { ...this.#failure, heldReadings: this.#pendingReadings };
+  }
+
   /** Queues one reading set for the next group commit. */
   append(node: string, ts: number, readings: Record<string, number>, n: number): void {
     this.#pending.push({ node, ts, readings, n });
     this.#pendingReadings += n;
     // While commits fail, the retry timer runs: only memory needs watching.
-    if (this.#failingSince !== undefined) {
+    if (this.#failure) {
       if (this.#pending.length > MAX_HELD_SETS) this.#dropHeld(MAX_HELD_SETS / 10);
     } else if (this.#pending.length >= this.#options.commitBatch) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#options.commitIntervalMs);
@@ -126,8 +131,8 @@ export class Outbox {
       });
     } catch (err) {
       // Nothing was written: the sets wait in memory, and so do their senders' acknowledgements.
-      if (this.#failingSince === undefined) {
-        this.#failingSince = Date.now();
+      if (!this.#failure) {
+        this.#failure = { since: Date.now(), error: (err as Error).message.slice(0, 300) };
         this.#options.onWriteFailed?.(err as Error);
       }
       this.#timer = setTimeout(() => this.flush(), RETRY_COMMIT_MS);
@@ -135,9 +140,9 @@ export class Outbox {
     }
     this.#pending = [];
     this.#pendingReadings = 0;
-    if (this.#failingSince !== undefined) {
-      this.#options.onWriteRecovered?.(Date.now() - this.#failingSince);
-      this.#failingSince = undefined;
+    if (this.#failure) {
+      this.#options.onWriteRecovered?.(Date.now() - this.#failure.since);
+      this.#failure = undefined;
     }
     this.#depth += n;
     this.#sinceCapCheck += n;

@@ -110,16 +110,21 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
 
   async #run(): Promise<void> {
     let attempt = 0;
+    /** Tries at the outbox since it last formed a batch; heartbeats between do not count as one. */
+    let outboxAttempt = 0;
     while (!this.#abort.signal.aborted) {
       let batch: OutboxBatch | undefined;
       try {
         batch = this.#due();
+        outboxAttempt = 0;
       } catch (err) {
-        // The outbox cannot record a batch in flight (a full or failing card): uploads wait until it can.
-        const delay = backoffDelay(attempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
-        this.#log.warn({ attempt, retryInMs: delay, err: (err as Error).message }, 'outbox cannot form a batch');
+        // The outbox cannot record a batch in flight (a full or failing card): readings wait until it can,
+        // while heartbeats still take acks and the health that tells the cloud why.
+        const delay = backoffDelay(outboxAttempt++, this.#options.retryMinMs, this.#options.retryMaxMs);
+        this.#log.warn({ attempt: outboxAttempt, retryInMs: delay, err: (err as Error).message }, 'outbox cannot form a batch');
         await this.#sleep(delay, false);
-        continue;
+        batch = this.#heartbeat();
+        if (!batch) continue;
       }
       if (!batch) {
         await this.#sleep(this.#untilDue(), true);
@@ -172,7 +177,11 @@ export class Uploader extends EventEmitter<{ uploaded: [UploadedEvent]; failed: 
   #due(): OutboxBatch | undefined {
     const ready = this.#waitingSince !== undefined && Date.now() - this.#waitingSince >= this.#options.batchMaxAgeMs;
     const batch = this.#outbox.nextBatch(this.#batchMax, ready ? 1 : this.#batchMax, this.#follower?.batch);
-    if (batch) return batch;
+    return batch ?? this.#heartbeat();
+  }
+
+  /** A batch of no readings, when one is due: acks wait, or nothing went up for a heartbeat's time. */
+  #heartbeat(): OutboxBatch | undefined {
     if (Date.now() - this.#lastSent >= this.#options.heartbeatMs || this.#links.pendingAcks().length > 0) return new OutboxBatch(randomUUID(), []);
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { Farm, MqttSensorNode, MqttValveNode, SimClock } from '@ruong/firmware-sim';
-import type { ReadingSet } from '@ruong/shared';
+import type { GatewayHealth, ReadingSet } from '@ruong/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test/test-cloud.ts';
 import { spawnGateway } from './gateway-process.ts';
@@ -124,7 +124,7 @@ describe('faults on the data path', () => {
       gatewayId: 'gw-full',
       dataDir: join(dir, 'data'),
       logLevel: 'info',
-      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500, heartbeatMs: 1_000 },
       mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
     };
@@ -140,6 +140,10 @@ describe('faults on the data path', () => {
     const stored = async () => countPoints(await storedPoints(cloud, ids));
     await waitUntil('some readings reached the cloud', async () => (await stored()) > 20);
     const logged = (msg: string) => gw.stdout().some((line) => (JSON.parse(line) as { msg: string }).msg === msg);
+    const outboxFailing = async () => {
+      const { gateways } = (await (await cloud.get('/api/v1/gateways')).json()) as { gateways: { id: string; health: GatewayHealth | null }[] };
+      return gateways.find((g) => g.id === 'gw-full')?.health?.outboxFailing;
+    };
     const fieldTime = async (minutes: number) => {
       const until = clock.now() + minutes * 60_000;
       await waitUntil(`${minutes} minutes of field time passed`, () => clock.now() >= until);
@@ -157,10 +161,14 @@ describe('faults on the data path', () => {
     await fieldTime(20);
     expect(sent.length).toBe(acked);
     expect(gw.child.exitCode).toBeNull();
+    // The cloud hears of it with the next heartbeat, so the dashboard can show it.
+    await waitUntil('the cloud knows the card cannot be written', async () => ((await outboxFailing())?.heldReadings ?? 0) > 0);
+    expect((await outboxFailing())?.error).toMatch(/^(disk I\/O error|database or disk is full)$/);
 
     execFileSync('prlimit', ['--pid', String(gw.child.pid), '--fsize=unlimited:']);
     await waitUntil('the gateway writes its outbox again', () => logged('outbox written again'), { timeoutMs: 10_000 });
     await waitUntil('the held readings are acknowledged, and new ones after them', () => sent.length > acked + 10);
+    await waitUntil('the cloud knows the card is written again', async () => (await outboxFailing()) === undefined);
     for (const n of nodes) await n.stop();
     const expected = expectedPoints(sent);
     await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });

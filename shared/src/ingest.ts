@@ -20,6 +20,8 @@ export const GatewayHealth = z.object({
   readingsOut: z.number().int().nonnegative(),
   droppedByCap: z.number().int().nonnegative(),
   rejects: z.partialRecord(RejectReason, z.number().int().nonnegative()),
+  /** The outbox cannot be written (a full or failing card): since when, SQLite's words, readings held in memory meanwhile. */
+  outboxFailing: z.object({ since: EpochMs, error: z.string().max(300), heldReadings: z.number().int().nonnegative() }).optional(),
 });
 export type GatewayHealth = z.infer<typeof GatewayHealth>;
 

@@ -1,7 +1,7 @@
 import type { GatewayHealth } from '@ruong/shared';
 
 /** What the overview knows of a gateway's outbox: when it last spoke, and the health it sent then. */
-export type GatewaySeen = { lastContact: number | null; health: Pick<GatewayHealth, 'queueDepth' | 'oldestUnsentTs'> | null };
+export type GatewaySeen = { lastContact: number | null; health: Pick<GatewayHealth, 'queueDepth' | 'oldestUnsentTs' | 'outboxFailing'> | null };
 
 /** How much older than the gateway's last contact its oldest unsent reading may be before the overview calls it a backlog. */
 export const BACKLOG_MS = 2 * 60_000;

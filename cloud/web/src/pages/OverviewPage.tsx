@@ -37,14 +37,21 @@ export function OverviewPage(props: { farm: Farm }) {
         {view.gateways.map((g) => {
           const online = g.lastContact !== null && now - g.lastContact < ONLINE_MS;
           const backlog = backlogOf(g);
+          const failing = g.health?.outboxFailing;
           return (
-            <p class={`pill ${!online ? 'bad' : backlog ? 'warn' : 'ok'}`} data-testid="gateway">
+            <p class={`pill ${!online || failing ? 'bad' : backlog ? 'warn' : 'ok'}`} data-testid="gateway">
               {t('gateway')} {g.name}: <strong>{online ? t('online') : t('offline')}</strong>
               {g.lastContact !== null && <span> · {t('lastContact', { t: formatAgo(g.lastContact, lang) })}</span>}
               {backlog && (
                 <span data-testid="backlog">
                   {' · '}
                   {t('backlog', { n: formatNumber(backlog.readings, lang, 0), t: formatTime(backlog.since, lang, props.farm.timeZone) })}
+                </span>
+              )}
+              {failing && (
+                <span data-testid="outbox-failing">
+                  {' · '}
+                  {t('outboxFailing', { n: formatNumber(failing.heldReadings, lang, 0), t: formatTime(failing.since, lang, props.farm.timeZone) })}
                 </span>
               )}
             </p>
