@@ -1,5 +1,6 @@
 import type { Series } from '@ruong/shared';
 import type { ReadingSet } from '@ruong/shared';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,19 @@ import type { TestCloud } from '../../cloud/test/test-cloud.ts';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ruong-${prefix}-`));
+}
+
+/**
+ * Runs `fn` with no file of this process allowed to grow: writes fail (EFBIG; Node ignores SIGXFSZ) as
+ * they do on a full card. A gateway process of its own gets the same with `prlimit --pid`.
+ */
+export async function withFullCard<T>(fn: () => T | Promise<T>): Promise<T> {
+  execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=1:']);
+  try {
+    return await fn();
+  } finally {
+    execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=unlimited:']);
+  }
 }
 
 /**

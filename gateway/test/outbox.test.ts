@@ -1,10 +1,9 @@
 import type { Reading } from '@ruong/shared';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OutboxBatch } from '../src/outbox-batch.ts';
 import { Outbox } from '../src/outbox.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir, withFullCard } from './helpers.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const readings = (n: number, from = 0): Reading[] =>
@@ -163,16 +162,6 @@ describe('Outbox (SQLite on a real file)', () => {
 });
 
 describe('Outbox on a full card', () => {
-  /** Lets no file of this test process grow (writes fail with EFBIG, as on a full card) while `fn` runs. */
-  function withFullCard(fn: () => void): void {
-    execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=1:']);
-    try {
-      fn();
-    } finally {
-      execFileSync('prlimit', ['--pid', String(process.pid), '--fsize=unlimited:']);
-    }
-  }
-
   it('holds reading sets and their acknowledgements in memory while commits fail, the oldest past a limit dropped, and commits them once it can', async () => {
     const failures: string[] = [];
     const recoveries: number[] = [];
@@ -188,7 +177,7 @@ describe('Outbox on a full card', () => {
     box.flush();
     let acknowledged = false;
     let onDisk: Promise<void> | undefined;
-    withFullCard(() => {
+    await withFullCard(() => {
       put(box, readings(50_010, 10));
       onDisk = new Promise<void>((resolve) => box.afterCommit(resolve)).then(() => void (acknowledged = true));
       box.flush();

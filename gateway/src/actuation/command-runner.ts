@@ -51,12 +51,23 @@ export class CommandRunner {
     const wasOpen = this.#store.deadlines().some((d) => d.node === node);
     const ack = await this.#drive(node, { id: `boot-close-${node}-${this.#now()}`, action: 'valve.close' });
     if (ack.status !== 'done' || !this.#closeWhenOnline.delete(node)) return;
-    this.#store.clearDeadline(node);
     this.#log.info({ node, wasOpen }, 'valve closed at boot');
-    this.#report(node, ack);
+    this.#recording({ node }, () => {
+      this.#store.clearDeadline(node);
+      this.#report(node, ack);
+    });
   }
 
+  /** Carries out a command once; never rejects: what cannot be recorded on the card is logged, and goes no further. */
   async handle(cmd: GatewayCommand): Promise<void> {
+    try {
+      await this.#handle(cmd);
+    } catch (err) {
+      this.#cannotRecord({ commandId: cmd.id, node: cmd.node }, err);
+    }
+  }
+
+  async #handle(cmd: GatewayCommand): Promise<void> {
     if (!this.#options.valves.has(cmd.node)) {
       this.#report(cmd.node, { id: cmd.id, status: 'failed', detail: `${cmd.node} is not a valve of this gateway` });
       return;
@@ -84,12 +95,13 @@ export class CommandRunner {
   }
 
   #schedule(node: string, deadline: number, commandId: string): void {
-    this.#store.setDeadline(node, deadline, commandId);
+    // The timer first: a deadline the card cannot take is still kept in memory.
     clearTimeout(this.#timers.get(node));
     this.#timers.set(
       node,
       setTimeout(() => void this.#closeAtDeadline(node, commandId), Math.max(0, deadline - this.#now())),
     );
+    this.#store.setDeadline(node, deadline, commandId);
   }
 
   #unschedule(node: string): void {
@@ -102,9 +114,24 @@ export class CommandRunner {
     this.#timers.delete(node);
     const ack = await this.#drive(node, { id: `${commandId}-deadline`, action: 'valve.close' });
     this.#log[ack.status === 'done' ? 'info' : 'error']({ node, commandId, status: ack.status }, 'valve closed at its deadline');
-    if (ack.status === 'done') this.#store.clearDeadline(node);
-    else this.#schedule(node, this.#now() + 10_000, commandId); // keep trying: an open valve floods the field
-    this.#report(node, ack);
+    this.#recording({ node, commandId }, () => {
+      if (ack.status === 'done') this.#store.clearDeadline(node);
+      else this.#schedule(node, this.#now() + 10_000, commandId); // keep trying: an open valve floods the field
+      this.#report(node, ack);
+    });
+  }
+
+  /** Runs steps that write the valve state; a card that cannot take them (full, failing) is logged, not fatal. */
+  #recording(fields: Record<string, unknown>, steps: () => void): void {
+    try {
+      steps();
+    } catch (err) {
+      this.#cannotRecord(fields, err);
+    }
+  }
+
+  #cannotRecord(fields: Record<string, unknown>, err: unknown): void {
+    this.#log.error({ ...fields, err: (err as Error).message }, 'valve state cannot be written (is the card full?); the command goes no further, and its ack may not reach the cloud');
   }
 
   async #drive(node: string, command: NodeCommand): Promise<NodeCommandAck> {
