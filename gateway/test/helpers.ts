@@ -52,7 +52,10 @@ export async function waitUntil(
 }
 
 /** A gateway in this process with a fresh data folder, uploading to `cloudUrl`. */
-export async function startTestGateway(overrides: Record<string, unknown> & { cloud: { url: string; token: string } & Record<string, unknown> }): Promise<Gateway & { config: GatewayConfig }> {
+export async function startTestGateway(
+  overrides: Record<string, unknown> & { cloud: { url: string; token: string } & Record<string, unknown> },
+  log = pino({ level: process.env.RUONG_TEST_LOG ?? 'silent' }),
+): Promise<Gateway & { config: GatewayConfig }> {
   const config = GatewayConfig.parse({
     gatewayId: 'gw-test',
     dataDir: tempDir('gateway'),
@@ -61,7 +64,7 @@ export async function startTestGateway(overrides: Record<string, unknown> & { cl
     cloud: { batchMaxAgeMs: 50, retryMinMs: 50, retryMaxMs: 500, ...overrides.cloud },
     outbox: { commitIntervalMs: 5, ...(overrides.outbox as object) },
   });
-  const gateway = await startGateway(config, pino({ level: process.env.RUONG_TEST_LOG ?? 'silent' }));
+  const gateway = await startGateway(config, log);
   return Object.assign(gateway, { config });
 }
 

@@ -1,7 +1,10 @@
 import type { CommandAckUp, GatewayCommand, NodeCommand, NodeCommandAck } from '@ruong/shared';
 import type { Logger } from 'pino';
 import type { ActuationStore } from './actuation-store.ts';
+import { writeOrLog } from './card-write.ts';
 import type { ValveDriver } from './valve-driver.ts';
+
+const CANNOT_RECORD = 'valve state cannot be written (is the card full?); the command goes no further, and its ack may not reach the cloud';
 
 export type CommandRunnerOptions = {
   /** The longest a valve may stay open, whatever a command says; the gateway enforces it alone. */
@@ -52,7 +55,7 @@ export class CommandRunner {
     const ack = await this.#drive(node, { id: `boot-close-${node}-${this.#now()}`, action: 'valve.close' });
     if (ack.status !== 'done' || !this.#closeWhenOnline.delete(node)) return;
     this.#log.info({ node, wasOpen }, 'valve closed at boot');
-    this.#recording({ node }, () => {
+    writeOrLog(this.#log, { node }, CANNOT_RECORD, () => {
       this.#store.clearDeadline(node);
       this.#report(node, ack);
     });
@@ -63,7 +66,7 @@ export class CommandRunner {
     try {
       await this.#handle(cmd);
     } catch (err) {
-      this.#cannotRecord({ commandId: cmd.id, node: cmd.node }, err);
+      this.#log.error({ commandId: cmd.id, node: cmd.node, err: (err as Error).message }, CANNOT_RECORD);
     }
   }
 
@@ -114,25 +117,13 @@ export class CommandRunner {
     this.#timers.delete(node);
     const ack = await this.#drive(node, { id: `${commandId}-deadline`, action: 'valve.close' });
     this.#log[ack.status === 'done' ? 'info' : 'error']({ node, commandId, status: ack.status }, 'valve closed at its deadline');
-    this.#recording({ node, commandId }, () => {
+    writeOrLog(this.#log, { node, commandId }, CANNOT_RECORD, () => {
       if (ack.status === 'done') this.#store.clearDeadline(node);
       else this.#schedule(node, this.#now() + 10_000, commandId); // keep trying: an open valve floods the field
       this.#report(node, ack);
     });
   }
 
-  /** Runs steps that write the valve state; a card that cannot take them (full, failing) is logged, not fatal. */
-  #recording(fields: Record<string, unknown>, steps: () => void): void {
-    try {
-      steps();
-    } catch (err) {
-      this.#cannotRecord(fields, err);
-    }
-  }
-
-  #cannotRecord(fields: Record<string, unknown>, err: unknown): void {
-    this.#log.error({ ...fields, err: (err as Error).message }, 'valve state cannot be written (is the card full?); the command goes no further, and its ack may not reach the cloud');
-  }
 
   async #drive(node: string, command: NodeCommand): Promise<NodeCommandAck> {
     try {

@@ -2,6 +2,7 @@ import { evaluateRule, GatewayRules, litresFromFlow, localDayStart, reasonKind, 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ActuationStore } from './actuation-store.ts';
+import { writeOrLog } from './card-write.ts';
 import type { CommandRunner } from './command-runner.ts';
 
 const MIN = 60_000;
@@ -67,9 +68,9 @@ export class LocalRules {
       if (res.status !== 200) throw new Error(`rules answered ${res.status}`);
       const rules = GatewayRules.parse(await res.json());
       if (rules.version !== this.#rules?.version) {
-        this.#store.saveRules(rules);
         this.#use(rules);
         this.#log.info({ version: rules.version, zones: rules.zones.length }, 'zone rules synced');
+        writeOrLog(this.#log, { version: rules.version }, 'zone rules cannot be saved (is the card full?); they apply until a restart', () => this.#store.saveRules(rules));
       }
     } catch (err) {
       this.#log.debug({ err: (err as Error).message }, 'rule sync failed; keeping the last synced rules');
@@ -139,7 +140,7 @@ export class LocalRules {
       });
     }
     this.#runs.set(zone.id, run);
-    this.#store.queueDecision({
+    const record = {
       zone: zone.id,
       rule: rule.id,
       ruleVersion: rule.version,
@@ -150,7 +151,11 @@ export class LocalRules {
       saw: decision.saw,
       ...(decision.durationMin !== undefined && { durationMin: decision.durationMin }),
       ...(command && { command }),
-    });
+    };
+    writeOrLog(this.#log, { zone: zone.id, action: decision.action }, 'local decision cannot be recorded (is the card full?); the cloud will not hear of it', () =>
+      this.#store.queueDecision(record),
+    );
     this.#log.info({ zone: zone.id, action: decision.action, reason: decision.reason }, 'local irrigation decision');
   }
+
 }
