@@ -169,6 +169,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       await Promise.all([...serial.map((s) => s.stop()), ...boards.map((b) => b.stop()), broker?.stop(), brokerClient?.stop()]);
       await uploader.stop();
       outbox.close();
+      const held = outbox.failing()?.heldReadings;
+      if (held) log.warn({ heldReadings: held }, 'stopped holding readings the card could not take: MQTT nodes send theirs again, serial ones are lost');
       actuation.close();
       log.info('gateway stopped');
     },

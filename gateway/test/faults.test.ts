@@ -175,6 +175,58 @@ describe('faults on the data path', () => {
     expect(await storedPoints(cloud, ids)).toEqual(expected);
   }, 60_000);
 
+  it('the gateway is stopped while its card is full: it says what it held, and the nodes send that again to its restart', async () => {
+    const cloud = await startTestCloud();
+    cleanups.push(() => cloud.stop());
+    const dir = tempDir('card-full-stop');
+    const ids = ['soil-s1', 'soil-s2'];
+    const config = {
+      gatewayId: 'gw-full-stop',
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full-stop'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
+      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
+    };
+    let gw = await spawnGateway(join(dir, 'gateway.json'), config);
+    const sent: ReadingSet[] = [];
+    const clock = new SimClock(Date.UTC(2026, 10, 2), 600);
+    const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, new Farm(clock, 4, ['zone-1']), (set) => sent.push(set));
+    for (const n of nodes) await n.start();
+    const stored = async () => countPoints(await storedPoints(cloud, ids));
+    await waitUntil('some readings reached the cloud', async () => (await stored()) > 20);
+    const entries = () => gw.stdout().map((line) => JSON.parse(line) as { msg: string; heldReadings?: number });
+
+    execFileSync('prlimit', ['--pid', String(gw.child.pid), '--fsize=1:']);
+    await waitUntil('the gateway holds readings it cannot write', () => entries().some((e) => e.msg.startsWith('outbox cannot be written')), { timeoutMs: 10_000 });
+    const until = clock.now() + 10 * 60_000;
+    await waitUntil('ten minutes of field time passed', () => clock.now() >= until);
+    gw.child.kill('SIGTERM');
+    expect(await gw.exited).toBe(0);
+    const held = entries().find((e) => e.msg === 'stopped holding readings the card could not take: MQTT nodes send theirs again, serial ones are lost');
+    expect(held?.heldReadings).toBeGreaterThan(0);
+
+    // Restarted on the same port with room on its card: the nodes send again what it never acknowledged.
+    gw = await spawnGateway(join(dir, 'gateway.json'), { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } });
+    cleanups.push(async () => {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    });
+    const atRestart = sent.length;
+    await waitUntil('the nodes publish to the restarted gateway', () => sent.length > atRestart + 30, { timeoutMs: 20_000 });
+    for (const n of nodes) await n.stop();
+    const expected = expectedPoints(sent);
+    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
+    const points = await storedPoints(cloud, ids);
+    expect(points).toEqual(expected);
+    // Nothing the nodes took went missing, the readings the gateway held when it stopped included: a
+    // reading about every field minute (the sim's clock ticks in real time), no minute skipped.
+    for (const id of ids) {
+      const times = points.get(`${id}/soil_moisture`)!.map(([ts]) => ts);
+      expect(Math.max(...times.slice(1).map((t, i) => t - times[i]!))).toBeLessThan(90_000);
+    }
+  }, 60_000);
+
   it('the gateway is killed mid-irrigation: on restart it closes the valve', async () => {
     const cloud = await startTestCloud();
     cleanups.push(() => cloud.stop());
