@@ -73,4 +73,22 @@ describe('alert conditions', () => {
     meta.recordContact('gw-new', NOW, health(NOW - 10 * MIN));
     expect(silent().map((c) => c.n)).toEqual([{ min: 35, limit: 30 }]);
   });
+
+  it('raises a gateway whose card cannot be written, for as long as its health says so', () => {
+    const health = { uptimeSec: 60, rssBytes: 1, queueDepth: 0, oldestUnsentTs: null, readingsIn: 0, readingsOut: 0, droppedByCap: 0, rejects: {} };
+    const card = () => conditions(new Map()).filter((c) => c.kind === 'gateway_card');
+    meta.recordContact('gw-new', NOW, { ...health, outboxFailing: { since: NOW - 25 * MIN, error: 'database or disk is full', heldReadings: 3_000 } });
+    expect(card()).toEqual([
+      {
+        kind: 'gateway_card',
+        farmId: 'f1',
+        subject: 'gw-new',
+        detail: 'cannot write to its card for 25 min (database or disk is full); holding 3000 readings in memory',
+        n: { min: 25, held: 3_000, error: 'database or disk is full' },
+      },
+    ]);
+    expect(alertText('gateway_card', card()[0]!.n, 'vi')).toBe('không ghi được thẻ nhớ 25 phút nay (database or disk is full); đang giữ 3000 số đo trong bộ nhớ');
+    meta.recordContact('gw-new', NOW, health);
+    expect(card()).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { metricName } from './metrics.ts';
 
 /** What needs someone's attention in the field. */
-export const AlertKind = z.enum(['sensor_silent', 'battery_low', 'out_of_range', 'gateway_offline', 'valve_unconfirmed']);
+export const AlertKind = z.enum(['sensor_silent', 'battery_low', 'out_of_range', 'gateway_offline', 'gateway_card', 'valve_unconfirmed']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 /** open → acknowledged (someone is on it) → cleared (the condition is gone; it clears by itself). */
@@ -49,6 +49,7 @@ const EN: Record<AlertKind, (n: Facts) => string> = {
   battery_low: (n) => `battery ${n.volts} V (below ${n.limit} V)`,
   out_of_range: (n) => `${metricName(String(n.metric), 'en')} ${n.value} is ${n.min !== undefined ? `below ${n.min}` : `above ${n.max}`}`,
   gateway_offline: (n) => (n.min === undefined ? 'never made contact' : `last contact ${n.min} min ago`),
+  gateway_card: (n) => `cannot write to its card for ${n.min} min (${n.error}); holding ${n.held} readings in memory`,
   valve_unconfirmed: (n) => `${n.action} ${n.state}${n.detail ? `: ${n.detail}` : ''}`,
 };
 
@@ -60,6 +61,7 @@ const VI: Record<AlertKind, (n: Facts) => string> = {
   battery_low: (n) => `pin ${n.volts} V (dưới ${n.limit} V)`,
   out_of_range: (n) => `${metricName(String(n.metric), 'vi')} ${n.value} ${n.min !== undefined ? `dưới ${n.min}` : `trên ${n.max}`}`,
   gateway_offline: (n) => (n.min === undefined ? 'chưa từng liên lạc' : `liên lạc lần cuối ${n.min} phút trước`),
+  gateway_card: (n) => `không ghi được thẻ nhớ ${n.min} phút nay (${n.error}); đang giữ ${n.held} số đo trong bộ nhớ`,
   valve_unconfirmed: (n) => `${VI_ACTION[n.action!] ?? n.action} ${VI_STATE[n.state!] ?? n.state}${n.detail ? `: ${n.detail}` : ''}`,
 };
 

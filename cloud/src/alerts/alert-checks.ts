@@ -58,6 +58,14 @@ export function alertConditions(
       out.push(condition('gateway_offline', farmId, g.id, g.lastContact ? { min: minutes(now - since) } : {}));
     }
   }
+  for (const g of input.gateways) {
+    // As its last health said: a gateway gone offline since is still holding readings it could not write.
+    const failing = g.health?.outboxFailing;
+    if (!failing) continue;
+    for (const farmId of registry.farmsOfGateway(g)) {
+      out.push(condition('gateway_card', farmId, g.id, { min: minutes(now - failing.since), held: failing.heldReadings, error: failing.error }));
+    }
+  }
   for (const [valve, c] of input.lastCommands) {
     const farmId = registry.farmOfNode(valve);
     if (!farmId || (c.state !== 'failed' && c.state !== 'expired')) continue;
