@@ -124,7 +124,6 @@ export class CommandRunner {
     });
   }
 
-
   async #drive(node: string, command: NodeCommand): Promise<NodeCommandAck> {
     try {
       return await this.#options.valves.get(node)!.send(node, command);
