@@ -18,6 +18,26 @@ function nodesFor(ids: string[], brokerUrl: string, farm: Farm, acked: (set: Rea
   });
 }
 
+/** A gateway process for soil nodes `ids`, uploading in small batches and retrying fast. */
+async function processConfig(cloud: TestCloud, gatewayId: string, dir: string, ids: string[], cloudOverrides: object = {}) {
+  return {
+    gatewayId,
+    dataDir: join(dir, 'data'),
+    logLevel: 'info',
+    cloud: { url: cloud.url, token: await cloud.registerGateway(gatewayId), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500, ...cloudOverrides },
+    mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
+  };
+}
+
+/** Stops the nodes, then holds the cloud to every reading set they had acknowledged: each stored once, nothing else. */
+async function expectEveryAcknowledgedReading(cloud: TestCloud, ids: string[], nodes: MqttSensorNode[], sent: ReadingSet[]): Promise<void> {
+  for (const n of nodes) await n.stop();
+  const expected = expectedPoints(sent);
+  await waitUntil('the cloud holds every acknowledged reading', async () => countPoints(await storedPoints(cloud, ids)) >= countPoints(expected), { timeoutMs: 20_000 });
+  expect(await storedPoints(cloud, ids)).toEqual(expected);
+}
+
 describe('faults on the data path', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
@@ -64,14 +84,7 @@ describe('faults on the data path', () => {
     cleanups.push(() => cloud.stop());
     const dir = tempDir('sigkill');
     const ids = ['soil-k1', 'soil-k2', 'soil-k3'];
-    const config = {
-      gatewayId: 'gw-kill',
-      dataDir: join(dir, 'data'),
-      logLevel: 'info',
-      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-kill'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
-    };
+    const config = await processConfig(cloud, 'gw-kill', dir, ids);
     let gw = await spawnGateway(join(dir, 'gateway.json'), config);
     // Restart on the same port, so the nodes find their broker again as they would on a Pi.
     const fixed = { ...config, mqtt: { ...config.mqtt, port: gw.mqttPort } };
@@ -87,8 +100,7 @@ describe('faults on the data path', () => {
     });
     for (const n of nodes) await n.start();
 
-    const stored = async () => countPoints(await storedPoints(cloud, ids));
-    await waitUntil('some readings reached the cloud', async () => (await stored()) > 100);
+    await waitUntil('some readings reached the cloud', async () => countPoints(await storedPoints(cloud, ids)) > 100);
     await waitUntil('more readings are in flight', () => sent.length > 80);
     // Killed the moment it acknowledges a reading, which must be on its disk by then.
     let killed = false;
@@ -108,11 +120,7 @@ describe('faults on the data path', () => {
       console.error(gw.stdout().slice(-30).join('\n'), gw.stderr());
       throw err;
     });
-    for (const n of nodes) await n.stop();
-
-    const expected = expectedPoints(sent);
-    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
-    expect(await storedPoints(cloud, ids)).toEqual(expected);
+    await expectEveryAcknowledgedReading(cloud, ids, nodes, sent);
   }, 60_000);
 
   it('the card fills up mid-stream and space comes back: the gateway keeps running, acknowledges nothing meanwhile, and every reading arrives once', async () => {
@@ -120,14 +128,7 @@ describe('faults on the data path', () => {
     cleanups.push(() => cloud.stop());
     const dir = tempDir('card-full');
     const ids = ['soil-f1', 'soil-f2'];
-    const config = {
-      gatewayId: 'gw-full',
-      dataDir: join(dir, 'data'),
-      logLevel: 'info',
-      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500, heartbeatMs: 1_000 },
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
-    };
+    const config = await processConfig(cloud, 'gw-full', dir, ids, { heartbeatMs: 1_000 });
     const gw = await spawnGateway(join(dir, 'gateway.json'), config);
     cleanups.push(async () => {
       gw.child.kill('SIGTERM');
@@ -137,8 +138,7 @@ describe('faults on the data path', () => {
     const clock = new SimClock(Date.UTC(2026, 10, 1), 600);
     const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, new Farm(clock, 4, ['zone-1']), (set) => sent.push(set));
     for (const n of nodes) await n.start();
-    const stored = async () => countPoints(await storedPoints(cloud, ids));
-    await waitUntil('some readings reached the cloud', async () => (await stored()) > 20);
+    await waitUntil('some readings reached the cloud', async () => countPoints(await storedPoints(cloud, ids)) > 20);
     const logged = (msg: string) => gw.stdout().some((line) => (JSON.parse(line) as { msg: string }).msg === msg);
     const outboxFailing = async () => {
       const { gateways } = (await (await cloud.get('/api/v1/gateways')).json()) as { gateways: { id: string; health: GatewayHealth | null }[] };
@@ -169,10 +169,7 @@ describe('faults on the data path', () => {
     await waitUntil('the gateway writes its outbox again', () => logged('outbox written again'), { timeoutMs: 10_000 });
     await waitUntil('the held readings are acknowledged, and new ones after them', () => sent.length > acked + 10);
     await waitUntil('the cloud knows the card is written again', async () => (await outboxFailing()) === undefined);
-    for (const n of nodes) await n.stop();
-    const expected = expectedPoints(sent);
-    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
-    expect(await storedPoints(cloud, ids)).toEqual(expected);
+    await expectEveryAcknowledgedReading(cloud, ids, nodes, sent);
   }, 60_000);
 
   it('the gateway is stopped while its card is full: it says what it held, and the nodes send that again to its restart', async () => {
@@ -180,21 +177,13 @@ describe('faults on the data path', () => {
     cleanups.push(() => cloud.stop());
     const dir = tempDir('card-full-stop');
     const ids = ['soil-s1', 'soil-s2'];
-    const config = {
-      gatewayId: 'gw-full-stop',
-      dataDir: join(dir, 'data'),
-      logLevel: 'info',
-      cloud: { url: cloud.url, token: await cloud.registerGateway('gw-full-stop'), batchMaxAgeMs: 100, batchMaxReadings: 50, retryMinMs: 50, retryMaxMs: 500 },
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      nodes: Object.fromEntries(ids.map((id) => [id, { secret: SECRET }])),
-    };
+    const config = await processConfig(cloud, 'gw-full-stop', dir, ids);
     let gw = await spawnGateway(join(dir, 'gateway.json'), config);
     const sent: ReadingSet[] = [];
     const clock = new SimClock(Date.UTC(2026, 10, 2), 600);
     const nodes = nodesFor(ids, `mqtt://127.0.0.1:${gw.mqttPort}`, new Farm(clock, 4, ['zone-1']), (set) => sent.push(set));
     for (const n of nodes) await n.start();
-    const stored = async () => countPoints(await storedPoints(cloud, ids));
-    await waitUntil('some readings reached the cloud', async () => (await stored()) > 20);
+    await waitUntil('some readings reached the cloud', async () => countPoints(await storedPoints(cloud, ids)) > 20);
     const entries = () => gw.stdout().map((line) => JSON.parse(line) as { msg: string; heldReadings?: number });
 
     execFileSync('prlimit', ['--pid', String(gw.child.pid), '--fsize=1:']);
@@ -214,11 +203,7 @@ describe('faults on the data path', () => {
     });
     const atRestart = sent.length;
     await waitUntil('the nodes publish to the restarted gateway', () => sent.length > atRestart + 30, { timeoutMs: 20_000 });
-    for (const n of nodes) await n.stop();
-    const expected = expectedPoints(sent);
-    await waitUntil('the cloud holds every acknowledged reading', async () => (await stored()) >= countPoints(expected), { timeoutMs: 20_000 });
-    const points = await storedPoints(cloud, ids);
-    expect(points).toEqual(expected);
+    await expectEveryAcknowledgedReading(cloud, ids, nodes, sent);
     // Nothing the nodes took went missing, the readings the gateway held when it stopped included: each
     // node's reading sets were acknowledged without a gap in their sequence numbers.
     for (const id of ids) {
